@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from tincay.audit import services as audit
+
+User = get_user_model()
+_FIELDS = ("username", "full_name", "email", "position", "phone", "is_active")
+
+
+def _snapshot(user: Any) -> dict[str, Any]:
+    return {field: getattr(user, field) for field in _FIELDS}
+
+
+@transaction.atomic
+def user_create(*, actor: Any, username: str, password: str | None = None, **fields: Any) -> Any:
+    user = User(username=username, **{k: v for k, v in fields.items() if k in _FIELDS})
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit.record(actor=actor, action="accounts.user_created", obj=user, after=_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: Any, **fields: Any) -> Any:
+    before = _snapshot(user)
+    for name, value in fields.items():
+        if name in _FIELDS:
+            setattr(user, name, value)
+    user.save()
+    audit.record(actor=actor, action="accounts.user_updated", obj=user, before=before, after=_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: Any, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="accounts.password_set", obj=user)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework.authtoken.models import Token
+
+from tincay.audit import services as audit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's roles and their API token (create or replace)."""
+    token = Token.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        if token:
+            token.delete()
+        token = Token.objects.create(user=request.user)
+        audit.record(actor=request.user, action="accounts.api_token_issued", obj=request.user)
+        messages.success(request, _("A new API token was issued. The previous one no longer works."))
+        return redirect("accounts:profile")
+    memberships = request.user.memberships.select_related("unit", "department").order_by("role")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"memberships": memberships, "token": token},
+    )

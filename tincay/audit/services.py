@@ -1,0 +1,72 @@
+"""Writing audit events. Every service that changes data calls :func:`record` explicitly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from tincay.audit import chain
+from tincay.audit.models import AuditEvent
+
+_LOCK_KEY = 18091  # advisory lock id that serialises appends on PostgreSQL
+
+
+def _last_hash() -> str:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or chain.GENESIS
+
+
+@transaction.atomic
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event, linked to the previous one by its hash."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    fields: dict[str, Any] = {
+        "created_at": timezone.now().isoformat(),
+        "actor_id": actor_obj.pk if actor_obj else None,
+        "actor_label": (actor_obj.get_username() if actor_obj else str(actor or "system"))[:200],
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "before": chain.canonical_roundtrip(before),
+        "after": chain.canonical_roundtrip(after),
+        "reason": reason,
+    }
+    prev_hash = _last_hash()
+    event = AuditEvent(
+        created_at=fields["created_at"],
+        actor=actor_obj,
+        actor_label=fields["actor_label"],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=fields["before"],
+        after=fields["after"],
+        reason=reason,
+        prev_hash=prev_hash,
+        hash=chain.event_hash(prev_hash, fields),
+    )
+    event.save()
+    return event

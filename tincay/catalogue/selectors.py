@@ -1,0 +1,112 @@
+"""Reads of the catalogue. Access is decided in tincay.catalogue.access; these take what it allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from tincay.catalogue.library import FORMAT
+from tincay.catalogue.models import Criterion, Framework, FrameworkVersion, Indicator, Pillar
+from tincay.catalogue.scheme import number
+
+
+def _pair(obj: Any, field: str) -> dict[str, str]:
+    return {"vi": getattr(obj, f"{field}_vi"), "en": getattr(obj, f"{field}_en")}
+
+
+def version_tree(version: FrameworkVersion) -> list[Pillar]:
+    """Pillars with their indicators and criteria, in three queries whatever the size."""
+    criteria = Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
+    indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("order").prefetch_related(criteria))
+    return list(version.pillars.order_by("order").prefetch_related(indicators))
+
+
+def version_outline(version: FrameworkVersion) -> list[Pillar]:
+    """Pillars with indicators and their criterion counts (two queries)."""
+    indicators = Prefetch(
+        "indicators", queryset=Indicator.objects.order_by("order").annotate(criteria_count=Count("criteria"))
+    )
+    return list(version.pillars.order_by("order").prefetch_related(indicators))
+
+
+def frameworks_with_versions(versions: QuerySet[FrameworkVersion]) -> list[Framework]:
+    visible = versions.select_related("derived_from__framework", "owner_unit").annotate(
+        indicator_count=Count("indicators", distinct=True), criterion_count=Count("criteria", distinct=True)
+    )
+    return list(
+        Framework.objects.filter(versions__in=visible)
+        .distinct()
+        .prefetch_related(Prefetch("versions", queryset=visible.order_by("-created_at"), to_attr="visible_versions"))
+    )
+
+
+def _criterion_document(c: Criterion) -> dict[str, Any]:
+    measure = None
+    if c.type == "performance":
+        measure = {
+            "unit": _pair(c, "measure_unit"),
+            "direction": c.direction,
+            "yellow": None if c.threshold_yellow is None else number(c.threshold_yellow),
+            "green": None if c.threshold_green is None else number(c.threshold_green),
+        }
+    return {
+        "code": c.code,
+        "title": _pair(c, "title"),
+        "description": _pair(c, "description"),
+        "guidance": _pair(c, "guidance"),
+        "type": c.type,
+        "weight": number(c.weight),
+        "max_points": number(c.max_points),
+        "applies_to": list(c.applies_to),
+        "levels": {name: _pair(c, f"level_{name}") for name in ("red", "yellow", "green")},
+        "measure": measure,
+    }
+
+
+def version_document(version: FrameworkVersion) -> dict[str, Any]:
+    """The version as a canonical library document (docs/framework-format.md)."""
+    framework = version.framework
+    return {
+        "format": FORMAT,
+        "framework": {
+            "code": framework.code,
+            "title": _pair(framework, "title"),
+            "publisher": _pair(framework, "publisher"),
+        },
+        "version": {
+            "code": version.code,
+            "title": _pair(version, "title"),
+            "status": version.status,
+            "effective_date": version.effective_date.isoformat() if version.effective_date else None,
+            "derived_from": version.derived_from.ref if version.derived_from_id else None,
+            "notes": _pair(version, "notes"),
+        },
+        "scoring": version.scoring,
+        "pillars": [
+            {
+                "code": p.code,
+                "title": _pair(p, "title"),
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "title": _pair(i, "title"),
+                        "description": _pair(i, "description"),
+                        "sdgs": list(i.sdgs),
+                        "iso9001": list(i.iso9001),
+                        "criteria": [_criterion_document(c) for c in i.criteria.all()],
+                    }
+                    for i in p.indicators.all()
+                ],
+            }
+            for p in version_tree(version)
+        ],
+    }
+
+
+def version_by_ref(framework_code: str, version_code: str) -> FrameworkVersion | None:
+    return (
+        FrameworkVersion.objects.select_related("framework", "derived_from__framework", "owner_unit", "issued_by")
+        .filter(framework__code=framework_code, code=version_code)
+        .first()
+    )

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from tincay.catalogue import access as catalogue_access
+from tincay.catalogue.choices import VersionStatus
+from tincay.orgunits import access as unit_access
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Landing page: what TinCậy is, and for a signed-in person, their roles and where to go next."""
+    context = {
+        "issued_versions": catalogue_access.versions_visible_to(request.user)
+        .filter(status=VersionStatus.ISSUED)
+        .order_by("-issued_at")[:5],
+    }
+    if request.user.is_authenticated:
+        context["memberships"] = request.user.memberships.select_related("unit", "department").order_by("role")
+        context["can_manage_people"] = unit_access.can_manage_people(request.user)
+    return render(request, "home.html", context)
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tincay.demo.seed import DEMO_PASSWORD, seed
+
+
+class Command(BaseCommand):
+    help = "Load the framework, the units and the demo accounts (idempotent). Refused in production."
+
+    def handle(self, *args, **options) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo tạo tài khoản mẫu; không chạy trên hệ thống thật / refused in production")
+        users = seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {len(users)} accounts, password {DEMO_PASSWORD}"))
+        for user in users:
+            self.stdout.write(f"  {user.username:<10} {user.role}")

@@ -1,0 +1,105 @@
+"""Which units a user may see and manage. Views and the API ask here; nothing else filters by permission.
+
+A user sees the units of their memberships (and the whole subtree where the membership says so), and the
+historical units those units came from (their predecessors through lineage events), so history follows units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tincay.accounts.choices import Role
+from tincay.accounts.roles import Scope, is_admin, user_scopes
+from tincay.orgunits.choices import LinkRole
+from tincay.orgunits.models import AdminUnit, LineageLink, Membership
+
+_MAX_LINEAGE_DEPTH = 6
+MANAGER_ROLES = {Role.ADMIN, Role.COORDINATOR}
+
+
+def _scope_filter(scopes: list[Scope]) -> Q:
+    q = Q(pk__in=[])
+    for scope in scopes:
+        q |= Q(path=scope.path)
+        if scope.subtree:
+            q |= Q(path__startswith=scope.path)
+    return q
+
+
+def _predecessor_ids(visible: QuerySet[AdminUnit]) -> set[int]:
+    """Ids of every unit that, through lineage events, leads to a unit in ``visible``."""
+    found: set[int] = set()
+    frontier_q = Q(unit__in=visible.values("pk"))
+    for _depth in range(_MAX_LINEAGE_DEPTH):
+        events = LineageLink.objects.filter(frontier_q, role=LinkRole.SUCCESSOR).values("event_id")
+        new = set(
+            LineageLink.objects.filter(event_id__in=events, role=LinkRole.PREDECESSOR)
+            .exclude(unit_id__in=found)
+            .values_list("unit_id", flat=True)
+        )
+        if not new:
+            break
+        found |= new
+        frontier_q = Q(unit_id__in=new)
+    return found
+
+
+def units_visible_to(user: Any) -> QuerySet[AdminUnit]:
+    scopes = user_scopes(user)
+    if not scopes:
+        return AdminUnit.objects.none()
+    if any(scope.path is None for scope in scopes):
+        return AdminUnit.objects.all()
+    in_scope = AdminUnit.objects.filter(_scope_filter(scopes))
+    predecessors = _predecessor_ids(in_scope)
+    if not predecessors:
+        return in_scope
+    return AdminUnit.objects.filter(_scope_filter(scopes) | Q(pk__in=predecessors))
+
+
+def get_unit_for_user(user: Any, key: str) -> AdminUnit | None:
+    return units_visible_to(user).select_related("parent").filter(key=key).first()
+
+
+def _manager_scopes(user: Any) -> list[Scope]:
+    return [s for s in user_scopes(user) if s.role in MANAGER_ROLES]
+
+
+def can_manage_unit(user: Any, unit: AdminUnit) -> bool:
+    """Admins and the coordinators over a unit manage its departments and memberships."""
+    return any(scope.covers(unit.path) for scope in _manager_scopes(user))
+
+
+def can_manage_people(user: Any) -> bool:
+    return bool(_manager_scopes(user))
+
+
+def grantable_roles(user: Any) -> list[str]:
+    """Admins grant every role; coordinators grant every role but admin and coordinator."""
+    if is_admin(user):
+        return list(Role.values)
+    if can_manage_people(user):
+        return [r for r in Role.values if r not in (Role.ADMIN, Role.COORDINATOR)]
+    return []
+
+
+def memberships_manageable_by(user: Any) -> QuerySet[Membership]:
+    memberships = Membership.objects.select_related("user", "unit", "department")
+    scopes = _manager_scopes(user)
+    if any(scope.path is None for scope in scopes):
+        return memberships
+    q = Q(pk__in=[])
+    for scope in scopes:
+        q |= Q(unit__path=scope.path) | Q(unit__path__startswith=scope.path)
+    return memberships.filter(q)
+
+
+def users_manageable_by(user: Any, user_model: Any) -> QuerySet:
+    """Admins manage everyone; coordinators the people holding a membership in their subtree."""
+    if is_admin(user):
+        return user_model.objects.all()
+    if not can_manage_people(user):
+        return user_model.objects.none()
+    return user_model.objects.filter(pk__in=memberships_manageable_by(user).values("user_id"))

@@ -1,0 +1,257 @@
+"""Idempotent loaders for the committed unit data files (docs/units-data.md).
+
+Running a loader twice changes nothing: units are matched by key, events by a natural key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from tincay.orgunits.choices import LEVEL_OF_KIND, EventKind, LinkRole
+from tincay.orgunits.models import AdminUnit, LineageEvent, LineageLink
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CURRENT_FILE = DATA_DIR / "vn-units-2025.json"
+LEGACY_FILE = DATA_DIR / "vn-units-legacy.json"
+PILOT_FILE = DATA_DIR / "haiphong-pilot-2023.yaml"
+REFORM_DATE = dt.date(2025, 7, 1)
+LEGACY_END = dt.date(2025, 6, 30)
+_UNIT_FIELDS = ("code", "name", "level", "kind", "parent_id", "valid_from", "valid_to", "is_pilot", "source")
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events_created: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.events_created} lineage events created"
+        )
+
+
+@dataclass
+class UnitSpec:
+    key: str
+    code: str
+    name: str
+    kind: str
+    parent_key: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    is_pilot: bool = False
+    source: str = ""
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _upsert(specs: Iterable[UnitSpec], report: LoadReport, curated_wins: bool = False) -> dict[str, AdminUnit]:
+    """Create or update units level by level (parents first) with a constant number of queries per level.
+
+    With ``curated_wins``, units last written by a curated history file (``source`` ends in .yaml) are left
+    as they are: hand-checked history takes precedence over the bulk dataset.
+    """
+    specs = list(specs)
+    existing = {u.key: u for u in AdminUnit.objects.filter(key__in=[s.key for s in specs]).select_related("parent")}
+    parent_keys = {s.parent_key for s in specs if s.parent_key} - {s.key for s in specs}
+    parents = {u.key: u for u in AdminUnit.objects.filter(key__in=parent_keys)}
+    by_key: dict[str, AdminUnit] = {}
+    pending = specs
+    while pending:
+        ready = [s for s in pending if not s.parent_key or s.parent_key in parents or s.parent_key in by_key]
+        if not ready:
+            missing = sorted({s.parent_key for s in pending})[:5]
+            raise ValueError(f"unknown parent units: {', '.join(missing)}")
+        to_create, to_update = [], []
+        for spec in ready:
+            parent = by_key.get(spec.parent_key) or parents.get(spec.parent_key) if spec.parent_key else None
+            unit = existing.get(spec.key) or AdminUnit(key=spec.key)
+            if curated_wins and unit.pk is not None and unit.source.endswith(".yaml"):
+                report.unchanged += 1
+                by_key[spec.key] = unit
+                continue
+            values = {
+                "code": spec.code,
+                "name": spec.name,
+                "level": LEVEL_OF_KIND[spec.kind],
+                "kind": spec.kind,
+                "parent_id": parent.pk if parent else None,
+                "valid_from": spec.valid_from,
+                "valid_to": spec.valid_to,
+                "is_pilot": spec.is_pilot,
+                "source": spec.source,
+            }
+            changed = unit.pk is None or any(getattr(unit, k) != v for k, v in values.items())
+            for name, value in values.items():
+                setattr(unit, name, value)
+            unit.parent = parent
+            unit.refresh_derived()
+            if unit.pk is None:
+                to_create.append(unit)
+            elif changed:
+                to_update.append(unit)
+            else:
+                report.unchanged += 1
+            by_key[spec.key] = unit
+        AdminUnit.objects.bulk_create(to_create, batch_size=1000)
+        AdminUnit.objects.bulk_update(to_update, [*_UNIT_FIELDS, "path", "search_text", "sort_key"], batch_size=1000)
+        report.created += len(to_create)
+        report.updated += len(to_update)
+        if to_create and to_create[0].pk is None:  # backends that do not return ids from bulk_create
+            fresh = {u.key: u for u in AdminUnit.objects.filter(key__in=[u.key for u in to_create])}
+            by_key.update(fresh)
+        done = {s.key for s in ready}
+        pending = [s for s in pending if s.key not in done]
+    return by_key
+
+
+def _event_key(kind: str, date: dt.date, predecessors: list[str], successors: list[str]) -> str:
+    raw = f"{kind}|{date.isoformat()}|{','.join(sorted(predecessors))}|{','.join(sorted(successors))}"
+    return f"{kind}:{date.isoformat()}:{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]}"
+
+
+@dataclass
+class EventSpec:
+    kind: str
+    date: dt.date
+    predecessors: list[str]
+    successors: list[str]
+    legal_basis: str = ""
+    legal_basis_confirmed: bool = False
+    note_vi: str = ""
+    note_en: str = ""
+    source: str = ""
+
+
+def _load_events(specs: list[EventSpec], report: LoadReport) -> None:
+    keys = {id(s): _event_key(s.kind, s.date, s.predecessors, s.successors) for s in specs}
+    known = set(LineageEvent.objects.filter(natural_key__in=keys.values()).values_list("natural_key", flat=True))
+    fresh = [s for s in specs if keys[id(s)] not in known]
+    if not fresh:
+        return
+    unit_keys = {k for s in fresh for k in (*s.predecessors, *s.successors)}
+    units = dict(AdminUnit.objects.filter(key__in=unit_keys).values_list("key", "pk"))
+    missing = sorted(unit_keys - units.keys())
+    if missing:
+        raise ValueError(f"lineage events name unknown units: {', '.join(missing[:5])}")
+    events = [
+        LineageEvent(
+            kind=s.kind,
+            date=s.date,
+            legal_basis=s.legal_basis,
+            legal_basis_confirmed=s.legal_basis_confirmed,
+            note_vi=s.note_vi,
+            note_en=s.note_en,
+            source=s.source,
+            natural_key=keys[id(s)],
+        )
+        for s in fresh
+    ]
+    LineageEvent.objects.bulk_create(events, batch_size=1000)
+    if events and events[0].pk is None:
+        by_key = {e.natural_key: e for e in LineageEvent.objects.filter(natural_key__in=[e.natural_key for e in events])}
+        events = [by_key[e.natural_key] for e in events]
+    links = [
+        LineageLink(event=event, unit_id=units[key], role=role)
+        for event, spec in zip(events, fresh, strict=True)
+        for role, keys_ in ((LinkRole.PREDECESSOR, spec.predecessors), (LinkRole.SUCCESSOR, spec.successors))
+        for key in dict.fromkeys(keys_)
+    ]
+    LineageLink.objects.bulk_create(links, batch_size=2000)
+    report.events_created += len(events)
+
+
+def _source_label(source: dict[str, Any]) -> str:
+    return f"{source.get('package', '')} {source.get('version', '')}".strip()[:100]
+
+
+@transaction.atomic
+def load_current(path: Path = CURRENT_FILE) -> LoadReport:
+    """Today's tree: provinces and commune-level units in force from 1 July 2025."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    source = _source_label(data.get("source", {}))
+    start = _date(data.get("source", {}).get("effective_date")) or REFORM_DATE
+    specs = [UnitSpec(p["code"], p["code"], p["name"], p["kind"], None, start, None, source=source)
+             for p in data["provinces"]]
+    specs += [UnitSpec(c["code"], c["code"], c["name"], c["kind"], c["province"], start, None, source=source)
+              for c in data["communes"]]
+    report = LoadReport()
+    _upsert(specs, report)
+    return report
+
+
+def _legacy_key(code: str) -> str:
+    return f"{code}-{LEGACY_END.year}"
+
+
+@transaction.atomic
+def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
+    """The whole tree before 1 July 2025 (63 provinces, districts, communes) with merge events to today's units."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    source = _source_label(data.get("source", {}))
+    specs = [UnitSpec(_legacy_key(p["code"]), p["code"], p["name"], p["kind"], None, None, LEGACY_END, source=source)
+             for p in data["provinces"]]
+    specs += [UnitSpec(_legacy_key(d["code"]), d["code"], d["name"], d["kind"], _legacy_key(d["province"]), None,
+                       LEGACY_END, source=source) for d in data["districts"]]
+    specs += [UnitSpec(_legacy_key(c["code"]), c["code"], c["name"], c["kind"], _legacy_key(c["district"]), None,
+                       LEGACY_END, source=source) for c in data["communes"]]
+    report = LoadReport()
+    _upsert(specs, report, curated_wins=True)
+    # Lineage of units covered by a curated history file comes from that file, not from the bulk mapping.
+    curated = set(AdminUnit.objects.filter(source__endswith=".yaml").values_list("key", flat=True))
+    events = []
+    for mapping in ("province_successors", "commune_successors"):
+        by_successor: dict[tuple[str, ...], list[str]] = {}
+        for legacy_code, successors in data.get(mapping, {}).items():
+            if _legacy_key(legacy_code) in curated:
+                continue
+            by_successor.setdefault(tuple(sorted(successors)), []).append(_legacy_key(legacy_code))
+        for successors, predecessors in by_successor.items():
+            kind = EventKind.SPLIT if len(successors) > 1 and len(predecessors) == 1 else EventKind.MERGE
+            events.append(EventSpec(kind, REFORM_DATE, sorted(predecessors), list(successors),
+                                    legal_basis="", note_vi="Theo dữ liệu sắp xếp đơn vị hành chính năm 2025.",
+                                    note_en="From the 2025 administrative unit arrangement data.", source=source))
+    _load_events(events, report)
+    return report
+
+
+@transaction.atomic
+def load_history(path: Path = PILOT_FILE) -> LoadReport:
+    """A curated history file (e.g. the Hải Phòng 2023 pilot units) with its lineage events."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source = str(data.get("source", ""))[:100]
+    specs = [
+        UnitSpec(u["key"], str(u["code"]), u["name"], u["kind"], u.get("parent"), _date(u.get("valid_from")),
+                 _date(u.get("valid_to")), bool(u.get("pilot")), source=path.name)
+        for u in data.get("units", [])
+    ]
+    report = LoadReport()
+    _upsert(specs, report)
+    events = []
+    for e in data.get("events", []):
+        note = e.get("note") or {}
+        events.append(EventSpec(
+            kind=e["kind"], date=_date(e["date"]), predecessors=[str(k) for k in e.get("predecessors", [])],
+            successors=[str(k) for k in e.get("successors", [])], legal_basis=str(e.get("legal_basis", ""))[:500],
+            legal_basis_confirmed=bool(e.get("legal_basis_confirmed")), note_vi=note.get("vi", ""),
+            note_en=note.get("en", ""), source=source,
+        ))
+    _load_events(events, report)
+    return report
