@@ -248,9 +248,7 @@ def build_current(fix: NameFixes, built: str) -> tuple[dict[str, Any], dict[str,
             apostrophe_only += 1
         kind = COMMUNE_KINDS[w.division_type.value]
         code = c5(code_int)
-        communes.append(
-            {"code": code, "name": fix(code, w.name, kind), "kind": kind, "province": p2(j_province)}
-        )
+        communes.append({"code": code, "name": fix(code, w.name, kind), "kind": kind, "province": p2(j_province)})
     check(set(json_wards) == set(lookup_wards), "JSON and lookup disagree on the set of commune codes")
 
     provinces.sort(key=lambda u: u["code"])
@@ -280,9 +278,7 @@ def cross_check_current(doc: dict[str, Any]) -> dict[str, Any]:
         "same_codes": set(vau) == set(ours),
         "same_province": sum(vau[c]["provinceCode"] == u["province"] for c, u in ours.items() if c in vau),
         "name_spelling_differences": sorted(
-            (c, u["name"], vau[c]["ward"])
-            for c, u in ours.items()
-            if c in vau and u["name"] != vau[c]["ward"]
+            (c, u["name"], vau[c]["ward"]) for c, u in ours.items() if c in vau and u["name"] != vau[c]["ward"]
         ),
         "kind_differences": sorted(
             (c, u["kind"], vau[c]["wardType"])
@@ -381,9 +377,7 @@ def commune_mapping(vau_legacy: dict[int, sqlite3.Row]) -> dict[str, Any]:
         if old.is_partly_merged
     }
     partial_pairs = {(c5(old), c5(new)) for old, new in flagged if not one_to_one(old, new)}
-    successors = {
-        c5(old_code): [c5(n.code) for n in entry.new_wards] for old_code, entry in WARD_OLD_TO_NEW.items()
-    }
+    successors = {c5(old_code): [c5(n.code) for n in entry.new_wards] for old_code, entry in WARD_OLD_TO_NEW.items()}
     corrections = apply_pair_corrections(successors, partial_pairs, vau_legacy)
     successors = {k: successors[k] for k in sorted_codes(successors)}
     partial = {
@@ -429,9 +423,7 @@ def legacy_stats(doc: dict[str, Any], listed: int, unchanged_flagged: int) -> di
     }
 
 
-def build_legacy(
-    fix: NameFixes, built: str, current_codes: set[str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def build_legacy(fix: NameFixes, built: str, current_codes: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The three-tier tree before 2025-07-01 and the mapping onto the 2025 units."""
     provinces, districts, communes = legacy_tree(fix)
     listed = {c["code"] for c in communes}
@@ -467,8 +459,7 @@ def build_legacy(
         "districts": sorted(districts, key=lambda u: u["code"]),
         "communes": sorted(communes, key=lambda u: u["code"]),
         "province_successors": {
-            p2(old): [p2(n.code) for n in entry.new_provinces]
-            for old, entry in sorted(PROVINCE_OLD_TO_NEW.items())
+            p2(old): [p2(n.code) for n in entry.new_provinces] for old, entry in sorted(PROVINCE_OLD_TO_NEW.items())
         },
         "commune_successors": successors,
         "commune_successors_partial": mapping["partial"],
@@ -536,8 +527,7 @@ def vau_pair_set() -> set[tuple[str, str]]:
     old_keys = {
         f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}": c5(int(r["wardCode"]))
         for r in vau_query(
-            "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy "
-            "WHERE wardCode IS NOT NULL"
+            "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy WHERE wardCode IS NOT NULL"
         )
     }
     new_keys = {
@@ -604,9 +594,7 @@ def validate(current_path: Path, legacy_path: Path) -> tuple[dict[str, Any], dic
     """Re-read the written files and check every invariant the loader relies on."""
     current = json.loads(current_path.read_text(encoding="utf-8"))
     legacy = json.loads(legacy_path.read_text(encoding="utf-8"))
-    check(
-        current_path.stat().st_size < 3_000_000 and legacy_path.stat().st_size < 3_000_000, "file too large"
-    )
+    check(current_path.stat().st_size < 3_000_000 and legacy_path.stat().st_size < 3_000_000, "file too large")
 
     provinces = unique(current["provinces"], "2025 provinces")
     communes = unique(current["communes"], "2025 communes")
@@ -620,25 +608,17 @@ def validate(current_path: Path, legacy_path: Path) -> tuple[dict[str, Any], dic
     l_provinces = unique(legacy["provinces"], "legacy provinces")
     l_districts = unique(legacy["districts"], "legacy districts")
     l_communes = unique(legacy["communes"], "legacy communes")
-    check(
-        all(d["province"] in l_provinces for d in l_districts.values()), "legacy district, unknown province"
-    )
+    check(all(d["province"] in l_provinces for d in l_districts.values()), "legacy district, unknown province")
     check(all(c["district"] in l_districts for c in l_communes.values()), "legacy commune, unknown district")
-    check(
-        set(legacy["province_successors"]) == set(l_provinces), "province_successors must cover 63 provinces"
-    )
+    check(set(legacy["province_successors"]) == set(l_provinces), "province_successors must cover 63 provinces")
     check(
         all(n in provinces for v in legacy["province_successors"].values() for n in v),
         "bad province successor",
     )
     check(all(k in l_communes for k in legacy["commune_successors"]), "successor key not a legacy commune")
-    check(
-        all(n in communes for v in legacy["commune_successors"].values() for n in v), "bad commune successor"
-    )
+    check(all(n in communes for v in legacy["commune_successors"].values() for n in v), "bad commune successor")
     for key, partial in legacy["commune_successors_partial"].items():
-        check(
-            set(partial) <= set(legacy["commune_successors"][key]), f"partial successors of {key} not listed"
-        )
+        check(set(partial) <= set(legacy["commune_successors"][key]), f"partial successors of {key} not listed")
     for key, news in legacy["district_successors_without_communes"].items():
         check(key in l_districts and all(n in communes for n in news), f"bad district successor {key}")
     for key in legacy["interim_communes"] + legacy["superseded_communes"]:
@@ -654,9 +634,7 @@ def validate(current_path: Path, legacy_path: Path) -> tuple[dict[str, Any], dic
     return current, legacy
 
 
-def check_pilot_unit(
-    u: dict[str, Any], keys: dict[str, dict[str, Any]], legacy: dict[str, Any]
-) -> str | None:
+def check_pilot_unit(u: dict[str, Any], keys: dict[str, dict[str, Any]], legacy: dict[str, Any]) -> str | None:
     """Check one historical unit of the pilot file; returns a report line when it cannot be checked."""
     check(u["key"].startswith(u["code"] + "-"), f"pilot: key {u['key']} does not start with its code")
     check(u["key"].endswith("-" + (u["valid_to"] or "")[:4]), f"pilot: key {u['key']} != valid_to year")
@@ -730,9 +708,7 @@ def check_pilot(current: dict[str, Any], legacy: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--built", default=dt.date.today().isoformat(), help="build date to record (YYYY-MM-DD)"
-    )
+    parser.add_argument("--built", default=dt.date.today().isoformat(), help="build date to record (YYYY-MM-DD)")
     args = parser.parse_args(argv)
     check_versions()
 

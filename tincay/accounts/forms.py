@@ -15,7 +15,9 @@ class UserForm(forms.ModelForm):
 
 class NewUserForm(UserForm):
     password = forms.CharField(
-        label=_("Initial password"), widget=forms.PasswordInput(render_value=True), required=False,
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=True),
+        required=False,
         help_text=_("Leave empty to let the person set one through “Forgot password”."),
     )
 

@@ -29,7 +29,7 @@ def user_create(*, actor: Any, username: str, password: str | None = None, **fie
 
 @transaction.atomic
 def user_update(*, actor: Any, user: Any, **fields: Any) -> Any:
-    before = _snapshot(user)
+    before = _snapshot(User.objects.get(pk=user.pk))  # the stored state: a bound form may have changed ``user``
     for name, value in fields.items():
         if name in _FIELDS:
             setattr(user, name, value)

@@ -14,8 +14,19 @@ class VersionSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FrameworkVersion
-        fields = ["framework", "code", "title_vi", "title_en", "status", "effective_date", "derived_from",
-                  "owner_unit", "issued_at", "content_hash", "url"]
+        fields = [
+            "framework",
+            "code",
+            "title_vi",
+            "title_en",
+            "status",
+            "effective_date",
+            "derived_from",
+            "owner_unit",
+            "issued_at",
+            "content_hash",
+            "url",
+        ]
 
     def get_url(self, obj: FrameworkVersion) -> str:
         request = self.context.get("request")
@@ -37,18 +48,37 @@ class CriterionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Criterion
-        fields = ["code", "title_vi", "title_en", "description_vi", "description_en", "guidance_vi", "guidance_en",
-                  "type", "weight", "applies_to", "levels", "measure"]
+        fields = [
+            "code",
+            "title_vi",
+            "title_en",
+            "description_vi",
+            "description_en",
+            "guidance_vi",
+            "guidance_en",
+            "type",
+            "weight",
+            "applies_to",
+            "levels",
+            "measure",
+        ]
 
     def get_levels(self, obj: Criterion) -> dict[str, dict[str, str]]:
-        return {n: {"vi": getattr(obj, f"level_{n}_vi"), "en": getattr(obj, f"level_{n}_en")}
-                for n in ("red", "yellow", "green")}
+        return {
+            n: {"vi": getattr(obj, f"level_{n}_vi"), "en": getattr(obj, f"level_{n}_en")}
+            for n in ("red", "yellow", "green")
+        }
 
     def get_measure(self, obj: Criterion) -> dict | None:
         if obj.type != "performance":
             return None
-        return {"unit_vi": obj.measure_unit_vi, "unit_en": obj.measure_unit_en, "direction": obj.direction,
-                "yellow": obj.threshold_yellow, "green": obj.threshold_green}
+        return {
+            "unit_vi": obj.measure_unit_vi,
+            "unit_en": obj.measure_unit_en,
+            "direction": obj.direction,
+            "yellow": obj.threshold_yellow,
+            "green": obj.threshold_green,
+        }
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -56,7 +86,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["code", "title_vi", "title_en", "description_vi", "description_en", "sdgs", "iso9001", "criteria"]
+        fields = [
+            "code",
+            "title_vi",
+            "title_en",
+            "description_vi",
+            "description_en",
+            "sdgs",
+            "iso9001",
+            "criteria",
+        ]
 
 
 class PillarSerializer(serializers.ModelSerializer):
@@ -86,8 +125,20 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AdminUnit
-        fields = ["key", "code", "name", "level", "level_label", "kind", "kind_label", "parent", "parent_code",
-                  "valid_from", "valid_to", "is_pilot"]
+        fields = [
+            "key",
+            "code",
+            "name",
+            "level",
+            "level_label",
+            "kind",
+            "kind_label",
+            "parent",
+            "parent_code",
+            "valid_from",
+            "valid_to",
+            "is_pilot",
+        ]
 
 
 class LineageUnitSerializer(serializers.Serializer):
@@ -104,8 +155,17 @@ class LineageEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LineageEvent
-        fields = ["kind", "date", "legal_basis", "legal_basis_confirmed", "note_vi", "note_en", "role",
-                  "predecessors", "successors"]
+        fields = [
+            "kind",
+            "date",
+            "legal_basis",
+            "legal_basis_confirmed",
+            "note_vi",
+            "note_en",
+            "role",
+            "predecessors",
+            "successors",
+        ]
 
     def _side(self, obj: LineageEvent, role: str) -> list[dict]:
         units = [link.unit for link in obj.all_links if link.role == role]

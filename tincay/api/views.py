@@ -62,13 +62,15 @@ def _parse_date(raw: str | None) -> dt.date | None:
 _DATE_PARAM = OpenApiParameter("date", OpenApiTypes.DATE, description="the tree as it stood on this date")
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values),
-    OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values),
-    OpenApiParameter("parent", OpenApiTypes.STR, description="key (or code) of the parent unit"),
-    OpenApiParameter("search", OpenApiTypes.STR, description="name or code; diacritics ignored"),
-    _DATE_PARAM,
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values),
+        OpenApiParameter("parent", OpenApiTypes.STR, description="key (or code) of the parent unit"),
+        OpenApiParameter("search", OpenApiTypes.STR, description="name or code; diacritics ignored"),
+        _DATE_PARAM,
+    ]
+)
 class UnitList(generics.ListAPIView):
     """Administrative units you may see, today or on a date; paginated with a total count."""
 
@@ -116,12 +118,18 @@ class UnitLineage(APIView):
     def get(self, request, code: str):
         unit = _unit_or_404(request, code)
         roles = dict(LineageLink.objects.filter(unit=unit).values_list("event_id", "role"))
-        events = LineageEvent.objects.filter(pk__in=roles).prefetch_related(
-            Prefetch("links", queryset=LineageLink.objects.select_related("unit"), to_attr="all_links")
-        ).order_by("date", "pk")
+        events = (
+            LineageEvent.objects.filter(pk__in=roles)
+            .prefetch_related(
+                Prefetch("links", queryset=LineageLink.objects.select_related("unit"), to_attr="all_links")
+            )
+            .order_by("date", "pk")
+        )
         for event in events:
             event.role = roles[event.pk]
-        return Response({
-            "unit": s.UnitSerializer(unit).data,
-            "events": s.LineageEventSerializer(events, many=True).data,
-        })
+        return Response(
+            {
+                "unit": s.UnitSerializer(unit).data,
+                "events": s.LineageEventSerializer(events, many=True).data,
+            }
+        )

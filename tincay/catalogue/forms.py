@@ -15,7 +15,8 @@ _TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 class DeriveForm(forms.Form):
     code = forms.SlugField(
-        label=_("New version code"), max_length=60,
+        label=_("New version code"),
+        max_length=60,
         help_text=_("Lower-case letters, digits and dashes, e.g. hai-phong-2026."),
     )
     title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=300)
@@ -41,7 +42,8 @@ class VersionForm(forms.Form):
     threshold_green = forms.FloatField(label=_("Indicator is green from"), min_value=0, max_value=1)
     scale = forms.FloatField(label=_("Total scale"), min_value=1)
     classes = forms.CharField(
-        label=_("Classification bands"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Classification bands"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "One band per line, best first: code; Vietnamese label; English label; minimum total or all_green. "
             "The last band must start at 0."
@@ -52,15 +54,27 @@ class VersionForm(forms.Form):
     def initial_from(version: Any) -> dict[str, Any]:
         sc = version.scoring
         return {
-            "title_vi": version.title_vi, "title_en": version.title_en, "notes_vi": version.notes_vi,
-            "notes_en": version.notes_en, "effective_date": version.effective_date,
-            "level_red": sc["levels"]["red"], "level_yellow": sc["levels"]["yellow"],
-            "level_green": sc["levels"]["green"], "rollup": sc["rollup"],
+            "title_vi": version.title_vi,
+            "title_en": version.title_en,
+            "notes_vi": version.notes_vi,
+            "notes_en": version.notes_en,
+            "effective_date": version.effective_date,
+            "level_red": sc["levels"]["red"],
+            "level_yellow": sc["levels"]["yellow"],
+            "level_green": sc["levels"]["green"],
+            "rollup": sc["rollup"],
             "threshold_yellow": sc["indicator_thresholds"]["yellow"],
-            "threshold_green": sc["indicator_thresholds"]["green"], "scale": sc["scale"],
+            "threshold_green": sc["indicator_thresholds"]["green"],
+            "scale": sc["scale"],
             "classes": "\n".join(
-                "; ".join([c["code"], c["label"]["vi"], c["label"]["en"],
-                           "all_green" if c.get("all_green") else str(c.get("min"))])
+                "; ".join(
+                    [
+                        c["code"],
+                        c["label"]["vi"],
+                        c["label"]["en"],
+                        "all_green" if c.get("all_green") else str(c.get("min")),
+                    ]
+                )
                 for c in sc["classes"]
             ),
         }
@@ -95,7 +109,11 @@ class VersionForm(forms.Form):
         if self.errors:
             return data
         scheme = {
-            "levels": {"red": data["level_red"], "yellow": data["level_yellow"], "green": data["level_green"]},
+            "levels": {
+                "red": data["level_red"],
+                "yellow": data["level_yellow"],
+                "green": data["level_green"],
+            },
             "rollup": data["rollup"],
             "indicator_thresholds": {"yellow": data["threshold_yellow"], "green": data["threshold_green"]},
             "scale": data["scale"],
@@ -112,22 +130,50 @@ class VersionForm(forms.Form):
 
 class CriterionForm(forms.ModelForm):
     applies_to = forms.MultipleChoiceField(
-        label=_("Applies to"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Applies to"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked when the criterion applies to every kind of unit."),
     )
 
     class Meta:
         model = Criterion
         fields = [
-            "title_vi", "title_en", "description_vi", "description_en", "guidance_vi", "guidance_en",
-            "type", "weight", "applies_to", "level_red_vi", "level_red_en", "level_yellow_vi", "level_yellow_en",
-            "level_green_vi", "level_green_en", "measure_unit_vi", "measure_unit_en", "direction",
-            "threshold_yellow", "threshold_green",
+            "title_vi",
+            "title_en",
+            "description_vi",
+            "description_en",
+            "guidance_vi",
+            "guidance_en",
+            "type",
+            "weight",
+            "applies_to",
+            "level_red_vi",
+            "level_red_en",
+            "level_yellow_vi",
+            "level_yellow_en",
+            "level_green_vi",
+            "level_green_en",
+            "measure_unit_vi",
+            "measure_unit_en",
+            "direction",
+            "threshold_yellow",
+            "threshold_green",
         ]
         widgets = {
             name: _TEXTAREA
-            for name in ("description_vi", "description_en", "guidance_vi", "guidance_en", "level_red_vi",
-                         "level_red_en", "level_yellow_vi", "level_yellow_en", "level_green_vi", "level_green_en")
+            for name in (
+                "description_vi",
+                "description_en",
+                "guidance_vi",
+                "guidance_en",
+                "level_red_vi",
+                "level_red_en",
+                "level_yellow_vi",
+                "level_yellow_en",
+                "level_green_vi",
+                "level_green_en",
+            )
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -146,6 +192,8 @@ class CriterionForm(forms.ModelForm):
         if data.get("type") == CriterionType.PERFORMANCE:
             yellow, green = data.get("threshold_yellow"), data.get("threshold_green")
             direction = data.get("direction")
+            if not data.get("measure_unit_vi"):
+                self.add_error("measure_unit_vi", _("A performance criterion needs a unit of measure, e.g. %."))
             if not direction:
                 self.add_error("direction", _("A performance criterion needs a direction."))
             if yellow is None or green is None:
@@ -169,4 +217,3 @@ class ImportForm(forms.Form):
         if head != b"PK\x03\x04":
             raise forms.ValidationError(_("This is not an Excel .xlsx workbook."))
         return upload
-

@@ -50,15 +50,13 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
-    def text(self, raw: Any, path: str, *, required: bool = True, english: bool = False) -> dict[str, str]:
+    def text(self, raw: Any, path: str, *, required: bool = True) -> dict[str, str]:
         if raw is not None and not isinstance(raw, (dict, str)):
             self.add(path, _("must be a pair {vi: ..., en: ...}"))
             raw = None
         pair = _text_pair(raw)
         if required and not pair["vi"]:
             self.add(path, _("the Vietnamese text is required"))
-        if english and required and not pair["en"]:
-            self.add(path, _("the English text is required"))
         return pair
 
     def num(self, raw: Any, path: str, default: Any = None) -> int | float | None:
@@ -133,17 +131,14 @@ def _criterion(raw: dict, path: str, indicator_code: str, ck: _Checker, seen: se
     levels_raw = raw.get("levels") or {}
     criterion: dict[str, Any] = {
         "code": code,
-        "title": ck.text(raw.get("title"), f"{path}.title", english=True),
+        "title": ck.text(raw.get("title"), f"{path}.title"),
         "description": ck.text(raw.get("description"), f"{path}.description", required=False),
         "guidance": ck.text(raw.get("guidance"), f"{path}.guidance", required=False),
         "type": ctype,
         "weight": weight,
         "max_points": ck.num(raw.get("max_points"), f"{path}.max_points", 0),
         "applies_to": sorted(set(applies_to), key=UNIT_KINDS.index) if applies_to else [],
-        "levels": {
-            name: ck.text(levels_raw.get(name), f"{path}.levels.{name}", english=True)
-            for name in ("red", "yellow", "green")
-        },
+        "levels": {name: ck.text(levels_raw.get(name), f"{path}.levels.{name}") for name in ("red", "yellow", "green")},
         "measure": None,
     }
     if ctype == CriterionType.PERFORMANCE:
@@ -196,12 +191,12 @@ def normalise(raw: Any) -> dict[str, Any]:
         "format": FORMAT,
         "framework": {
             "code": fw_code,
-            "title": ck.text(fw_raw.get("title"), "framework.title", english=True),
+            "title": ck.text(fw_raw.get("title"), "framework.title"),
             "publisher": ck.text(fw_raw.get("publisher"), "framework.publisher", required=False),
         },
         "version": {
             "code": ver_code,
-            "title": ck.text(ver_raw.get("title"), "version.title", english=True),
+            "title": ck.text(ver_raw.get("title"), "version.title"),
             "status": status,
             "effective_date": _date(ver_raw.get("effective_date"), ck, "version.effective_date"),
             "derived_from": (str(ver_raw["derived_from"]).strip() or None) if ver_raw.get("derived_from") else None,
@@ -220,7 +215,7 @@ def normalise(raw: Any) -> dict[str, Any]:
         if p_code in seen:
             ck.add(f"{p_path}.code", _("code “%(code)s” is used twice") % {"code": p_code})
         seen.add(p_code)
-        pillar = {"code": p_code, "title": ck.text(p_raw.get("title"), f"{p_path}.title", english=True), "indicators": []}
+        pillar = {"code": p_code, "title": ck.text(p_raw.get("title"), f"{p_path}.title"), "indicators": []}
         for i_index, i_raw in enumerate(p_raw.get("indicators") or []):
             i_path = f"{p_path}.indicators[{i_index}]"
             i_code = ck.code(i_raw.get("code"), f"{i_path}.code", p_code)
@@ -229,7 +224,7 @@ def normalise(raw: Any) -> dict[str, Any]:
             seen.add(i_code)
             indicator = {
                 "code": i_code,
-                "title": ck.text(i_raw.get("title"), f"{i_path}.title", english=True),
+                "title": ck.text(i_raw.get("title"), f"{i_path}.title"),
                 "description": ck.text(i_raw.get("description"), f"{i_path}.description", required=False),
                 "sdgs": _int_list(i_raw.get("sdgs"), ck, f"{i_path}.sdgs", 1, 17),
                 "iso9001": [str(c).strip() for c in _as_list(i_raw.get("iso9001"))],

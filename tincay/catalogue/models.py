@@ -86,13 +86,6 @@ class _VersionPart(models.Model):
     class Meta:
         abstract = True
 
-    def _guard(self) -> None:
-        status = (
-            FrameworkVersion.objects.filter(pk=self.version_id).values_list("status", flat=True).first()
-        )
-        if status and status != VersionStatus.DRAFT:
-            raise ImmutableVersionError(f"framework version {self.version_id} is {status}; it cannot change")
-
     def save(self, *args, **kwargs) -> None:
         self._guard()
         super().save(*args, **kwargs)
@@ -100,6 +93,11 @@ class _VersionPart(models.Model):
     def delete(self, *args, **kwargs):
         self._guard()
         return super().delete(*args, **kwargs)
+
+    def _guard(self) -> None:
+        status = FrameworkVersion.objects.filter(pk=self.version_id).values_list("status", flat=True).first()
+        if status and status != VersionStatus.DRAFT:
+            raise ImmutableVersionError(f"framework version {self.version_id} is {status}; it cannot change")
 
 
 class Pillar(_VersionPart):
@@ -152,9 +150,7 @@ class Criterion(_VersionPart):
     description_en = models.TextField(_("description (English)"), blank=True)
     guidance_vi = models.TextField(_("evidence guidance (Vietnamese)"), blank=True)
     guidance_en = models.TextField(_("evidence guidance (English)"), blank=True)
-    type = models.CharField(
-        _("type"), max_length=20, choices=CriterionType.choices, default=CriterionType.MANAGEMENT
-    )
+    type = models.CharField(_("type"), max_length=20, choices=CriterionType.choices, default=CriterionType.MANAGEMENT)
     weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=3, default=1)
     max_points = models.DecimalField(_("maximum points"), max_digits=8, decimal_places=3, default=0)
     applies_to = models.JSONField(_("applies to unit kinds"), default=list, blank=True)
@@ -170,9 +166,7 @@ class Criterion(_VersionPart):
     threshold_yellow = models.DecimalField(
         _("yellow threshold"), max_digits=14, decimal_places=4, null=True, blank=True
     )
-    threshold_green = models.DecimalField(
-        _("green threshold"), max_digits=14, decimal_places=4, null=True, blank=True
-    )
+    threshold_green = models.DecimalField(_("green threshold"), max_digits=14, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = _("criterion")

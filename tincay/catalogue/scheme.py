@@ -78,7 +78,10 @@ def normalise_scheme(raw: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     scheme["indicator_thresholds"] = thresholds
     if None not in thresholds.values() and not (0 <= thresholds["yellow"] < thresholds["green"] <= 1):
         problems.append(
-            ("scoring.indicator_thresholds", _("the yellow threshold must be below the green one, within 0..1"))
+            (
+                "scoring.indicator_thresholds",
+                _("the yellow threshold must be below the green one, within 0..1"),
+            )
         )
 
     scale = num("scoring.scale", raw.get("scale", DEFAULT_SCHEME["scale"]))

@@ -28,9 +28,9 @@ class CatalogueError(ValueError):
 
 
 def _immutable_message(version: FrameworkVersion) -> str:
-    return _(
-        "Version %(ref)s has been issued and can no longer change. Derive a new version to make changes."
-    ) % {"ref": version.ref}
+    return _("Version %(ref)s has been issued and can no longer change. Derive a new version to make changes.") % {
+        "ref": version.ref
+    }
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -67,7 +67,9 @@ def _write_content(version: FrameworkVersion, doc: dict[str, Any]) -> None:
     flat = [i for p in doc["pillars"] for i in p["indicators"]]
     for indicator, i in zip(indicators, flat, strict=True):
         for c in i["criteria"]:
-            criteria.append(Criterion(version=version, indicator=indicator, order=len(criteria), **_criterion_fields(c)))
+            criteria.append(
+                Criterion(version=version, indicator=indicator, order=len(criteria), **_criterion_fields(c))
+            )
     Criterion.objects.bulk_create(criteria)
 
 
@@ -126,7 +128,9 @@ def version_load_document(
     framework, _created = Framework.objects.get_or_create(
         code=fw["code"], defaults={"title_vi": fw["title"]["vi"], "title_en": fw["title"]["en"]}
     )
-    version = FrameworkVersion.objects.select_for_update().filter(framework=framework, code=doc["version"]["code"]).first()
+    version = (
+        FrameworkVersion.objects.select_for_update().filter(framework=framework, code=doc["version"]["code"]).first()
+    )
     status = doc["version"]["status"]
     if version is not None:
         if version.content_hash == new_hash and version.status == status:
@@ -181,7 +185,13 @@ def _require_draft(version: FrameworkVersion) -> None:
 
 @transaction.atomic
 def version_derive(
-    *, source: FrameworkVersion, actor: Any, code: str, title_vi: str, title_en: str = "", owner_unit: Any = None
+    *,
+    source: FrameworkVersion,
+    actor: Any,
+    code: str,
+    title_vi: str,
+    title_en: str = "",
+    owner_unit: Any = None,
 ) -> FrameworkVersion:
     """A new draft (local) version with a copy of ``source``'s content and scoring scheme."""
     if FrameworkVersion.objects.filter(framework=source.framework, code=code).exists():
@@ -288,7 +298,11 @@ def _criterion_snapshot(criterion: Criterion) -> dict[str, Any]:
 
 @transaction.atomic
 def criterion_save(
-    *, version: FrameworkVersion, actor: Any, data: dict[str, Any], criterion: Criterion | None = None,
+    *,
+    version: FrameworkVersion,
+    actor: Any,
+    data: dict[str, Any],
+    criterion: Criterion | None = None,
     indicator: Indicator | None = None,
 ) -> Criterion:
     """Create (with ``indicator``) or change (with ``criterion``) one criterion of a draft version.
@@ -296,7 +310,8 @@ def criterion_save(
     ``data`` has been cleaned by the form; the whole version is re-checked against the format rules.
     """
     _require_draft(version)
-    before = _criterion_snapshot(criterion) if criterion else None
+    # the stored state: a bound ModelForm has already copied its data onto ``criterion``
+    before = _criterion_snapshot(Criterion.objects.get(pk=criterion.pk)) if criterion else None
     if criterion is None:
         assert indicator is not None
         last = indicator.criteria.order_by("-order").first()
@@ -305,7 +320,9 @@ def criterion_save(
         while f"{indicator.code}.{number_}" in siblings:
             number_ += 1
         criterion = Criterion(
-            version=version, indicator=indicator, code=f"{indicator.code}.{number_}",
+            version=version,
+            indicator=indicator,
+            code=f"{indicator.code}.{number_}",
             order=(last.order + 1) if last else 0,
         )
     for field in CRITERION_EDITABLE:
@@ -342,8 +359,13 @@ def criterion_delete(*, criterion: Criterion, actor: Any, reason: str = "") -> N
     criterion.delete()
     _refresh_hash(version)
     audit.record(
-        actor=actor, action="catalogue.criterion_deleted", object_type="catalogue.criterion",
-        object_id=str(criterion_id), object_repr=before["code"], before=before, reason=reason,
+        actor=actor,
+        action="catalogue.criterion_deleted",
+        object_type="catalogue.criterion",
+        object_id=str(criterion_id),
+        object_repr=before["code"],
+        before=before,
+        reason=reason,
     )
 
 
@@ -358,6 +380,11 @@ def indicator_update(*, indicator: Indicator, actor: Any, data: dict[str, Any]) 
             setattr(indicator, field, data[field])
     indicator.save()
     _refresh_hash(version)
-    audit.record(actor=actor, action="catalogue.indicator_updated", obj=indicator, before=before,
-                 after={f: getattr(indicator, f) for f in fields})
+    audit.record(
+        actor=actor,
+        action="catalogue.indicator_updated",
+        obj=indicator,
+        before=before,
+        after={f: getattr(indicator, f) for f in fields},
+    )
     return indicator

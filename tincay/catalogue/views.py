@@ -31,20 +31,29 @@ def _editable_or_404(request: HttpRequest, framework: str, version: str) -> Fram
 
 def index(request: HttpRequest) -> HttpResponse:
     frameworks = selectors.frameworks_with_versions(access.versions_visible_to(request.user))
-    return render(request, "catalogue/index.html", {
-        "frameworks": frameworks, "can_derive": access.can_derive(request.user),
-        "import_form": ImportForm() if access.can_derive(request.user) else None,
-    })
+    return render(
+        request,
+        "catalogue/index.html",
+        {
+            "frameworks": frameworks,
+            "can_derive": access.can_derive(request.user),
+            "import_form": ImportForm() if access.can_derive(request.user) else None,
+        },
+    )
 
 
 def version_detail(request: HttpRequest, framework: str, version: str) -> HttpResponse:
     obj = _version_or_404(request, framework, version)
-    return render(request, "catalogue/version.html", {
-        "version": obj,
-        "pillars": selectors.version_outline(obj),
-        "can_edit": access.can_edit_version(request.user, obj),
-        "can_derive": access.can_derive(request.user),
-    })
+    return render(
+        request,
+        "catalogue/version.html",
+        {
+            "version": obj,
+            "pillars": selectors.version_outline(obj),
+            "can_edit": access.can_edit_version(request.user, obj),
+            "can_derive": access.can_derive(request.user),
+        },
+    )
 
 
 def indicator_detail(request: HttpRequest, framework: str, version: str, code: str) -> HttpResponse:
@@ -54,14 +63,18 @@ def indicator_detail(request: HttpRequest, framework: str, version: str, code: s
         raise Http404
     siblings = list(obj.indicators.order_by("order").values_list("code", flat=True))
     position = siblings.index(indicator.code)
-    return render(request, "catalogue/indicator.html", {
-        "version": obj,
-        "indicator": indicator,
-        "criteria": indicator.criteria.order_by("order"),
-        "can_edit": access.can_edit_version(request.user, obj),
-        "previous_code": siblings[position - 1] if position > 0 else None,
-        "next_code": siblings[position + 1] if position + 1 < len(siblings) else None,
-    })
+    return render(
+        request,
+        "catalogue/indicator.html",
+        {
+            "version": obj,
+            "indicator": indicator,
+            "criteria": indicator.criteria.order_by("order"),
+            "can_edit": access.can_edit_version(request.user, obj),
+            "previous_code": siblings[position - 1] if position > 0 else None,
+            "next_code": siblings[position + 1] if position + 1 < len(siblings) else None,
+        },
+    )
 
 
 def _owners(request: HttpRequest) -> dict[str, object]:
@@ -76,15 +89,24 @@ def version_derive(request: HttpRequest, framework: str, version: str) -> HttpRe
         raise Http404
     owners = _owners(request)
     owner_choices = [(key, unit.name if unit else _("National (no owner unit)")) for key, unit in owners.items()]
-    form = DeriveForm(request.POST or None, owner_choices=owner_choices, initial={
-        "title_vi": f"{source.title_vi} (bản địa phương)", "title_en": f"{source.title_en} (local version)",
-    })
+    form = DeriveForm(
+        request.POST or None,
+        owner_choices=owner_choices,
+        initial={
+            "title_vi": f"{source.title_vi} (bản địa phương)",
+            "title_en": f"{source.title_en} (local version)",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         owner = owners.get(form.cleaned_data["owner_unit"] or "")
         try:
             derived = services.version_derive(
-                source=source, actor=request.user, code=form.cleaned_data["code"],
-                title_vi=form.cleaned_data["title_vi"], title_en=form.cleaned_data["title_en"], owner_unit=owner,
+                source=source,
+                actor=request.user,
+                code=form.cleaned_data["code"],
+                title_vi=form.cleaned_data["title_vi"],
+                title_en=form.cleaned_data["title_en"],
+                owner_unit=owner,
             )
         except services.CatalogueError as exc:
             form.add_error("code", str(exc))
@@ -151,18 +173,32 @@ def _criterion_form(request, version, indicator, criterion) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.criterion_save(
-                version=version, actor=request.user, data=form.cleaned_data, criterion=criterion,
+                version=version,
+                actor=request.user,
+                data=form.cleaned_data,
+                criterion=criterion,
                 indicator=indicator,
             )
         except services.CatalogueError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Criterion %(code)s saved.") % {"code": saved.code})
-            return redirect("catalogue:indicator", framework=version.framework.code, version=version.code,
-                            code=indicator.code)
-    return render(request, "catalogue/criterion_form.html", {
-        "version": version, "indicator": indicator, "criterion": criterion, "form": form,
-    })
+            return redirect(
+                "catalogue:indicator",
+                framework=version.framework.code,
+                version=version.code,
+                code=indicator.code,
+            )
+    return render(
+        request,
+        "catalogue/criterion_form.html",
+        {
+            "version": version,
+            "indicator": indicator,
+            "criterion": criterion,
+            "form": form,
+        },
+    )
 
 
 @login_required
@@ -217,9 +253,14 @@ def version_import(request: HttpRequest) -> HttpResponse:
         return render(request, "catalogue/import_errors.html", {"problems": exc.problems}, status=400)
     existing = selectors.version_by_ref(doc["framework"]["code"], doc["version"]["code"])
     if existing is not None and not access.can_edit_version(request.user, existing):
-        messages.error(request, _("Version %(ref)s exists and you cannot change it (it is issued or not yours). "
-                                  "Change the version code in the workbook to import it as a new draft.")
-                       % {"ref": existing.ref})
+        messages.error(
+            request,
+            _(
+                "Version %(ref)s exists and you cannot change it (it is issued or not yours). "
+                "Change the version code in the workbook to import it as a new draft."
+            )
+            % {"ref": existing.ref},
+        )
         return redirect("catalogue:index")
     doc["version"]["status"] = VersionStatus.DRAFT.value if existing is None else existing.status
     owners = access.derive_owners(request.user)
@@ -229,5 +270,6 @@ def version_import(request: HttpRequest) -> HttpResponse:
     except services.CatalogueError as exc:
         messages.error(request, str(exc))
         return redirect("catalogue:index")
-    messages.success(request, _("Workbook imported (%(outcome)s).") % {"outcome": outcome})
+    outcomes = {"created": _("a new draft"), "updated": _("draft updated"), "unchanged": _("nothing changed")}
+    messages.success(request, _("Workbook imported: %(outcome)s.") % {"outcome": outcomes[outcome]})
     return redirect("catalogue:version", framework=imported.framework.code, version=imported.code)

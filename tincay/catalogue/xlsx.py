@@ -23,24 +23,48 @@ SHEET_INDICATORS = "Chỉ số"
 SHEET_CRITERIA = "Tiêu chí"
 
 # (column key, header) — the key is what the importer reads; headers are for people.
-CLASS_COLUMNS = [("code", "Mã (code)"), ("label_vi", "Tên (vi)"), ("label_en", "Name (en)"),
-                 ("all_green", "Tất cả xanh (all_green)"), ("min", "Điểm tối thiểu (min)")]
+CLASS_COLUMNS = [
+    ("code", "Mã (code)"),
+    ("label_vi", "Tên (vi)"),
+    ("label_en", "Name (en)"),
+    ("all_green", "Tất cả xanh (all_green)"),
+    ("min", "Điểm tối thiểu (min)"),
+]
 PILLAR_COLUMNS = [("code", "Mã (code)"), ("title_vi", "Tên trụ cột (vi)"), ("title_en", "Pillar title (en)")]
 INDICATOR_COLUMNS = [
-    ("pillar", "Trụ cột (pillar)"), ("code", "Mã (code)"), ("title_vi", "Tên chỉ số (vi)"),
-    ("title_en", "Indicator title (en)"), ("description_vi", "Mô tả (vi)"), ("description_en", "Description (en)"),
-    ("sdgs", "SDG"), ("iso9001", "ISO 9001:2015"),
+    ("pillar", "Trụ cột (pillar)"),
+    ("code", "Mã (code)"),
+    ("title_vi", "Tên chỉ số (vi)"),
+    ("title_en", "Indicator title (en)"),
+    ("description_vi", "Mô tả (vi)"),
+    ("description_en", "Description (en)"),
+    ("sdgs", "SDG"),
+    ("iso9001", "ISO 9001:2015"),
 ]
 CRITERION_COLUMNS = [
-    ("indicator", "Chỉ số (indicator)"), ("code", "Mã (code)"), ("title_vi", "Tên tiêu chí (vi)"),
-    ("title_en", "Criterion title (en)"), ("description_vi", "Mô tả (vi)"), ("description_en", "Description (en)"),
-    ("guidance_vi", "Tài liệu kiểm chứng (vi)"), ("guidance_en", "Evidence guidance (en)"),
-    ("type", "Loại (type)"), ("weight", "Trọng số (weight)"), ("max_points", "Điểm tối đa (max_points)"),
+    ("indicator", "Chỉ số (indicator)"),
+    ("code", "Mã (code)"),
+    ("title_vi", "Tên tiêu chí (vi)"),
+    ("title_en", "Criterion title (en)"),
+    ("description_vi", "Mô tả (vi)"),
+    ("description_en", "Description (en)"),
+    ("guidance_vi", "Tài liệu kiểm chứng (vi)"),
+    ("guidance_en", "Evidence guidance (en)"),
+    ("type", "Loại (type)"),
+    ("weight", "Trọng số (weight)"),
+    ("max_points", "Điểm tối đa (max_points)"),
     ("applies_to", "Áp dụng cho (applies_to)"),
-    ("red_vi", "Mức đỏ (vi)"), ("red_en", "Red (en)"), ("yellow_vi", "Mức vàng (vi)"), ("yellow_en", "Yellow (en)"),
-    ("green_vi", "Mức xanh (vi)"), ("green_en", "Green (en)"),
-    ("unit_vi", "Đơn vị đo (vi)"), ("unit_en", "Unit (en)"), ("direction", "Chiều (direction)"),
-    ("threshold_yellow", "Ngưỡng vàng (yellow)"), ("threshold_green", "Ngưỡng xanh (green)"),
+    ("red_vi", "Mức đỏ (vi)"),
+    ("red_en", "Red (en)"),
+    ("yellow_vi", "Mức vàng (vi)"),
+    ("yellow_en", "Yellow (en)"),
+    ("green_vi", "Mức xanh (vi)"),
+    ("green_en", "Green (en)"),
+    ("unit_vi", "Đơn vị đo (vi)"),
+    ("unit_en", "Unit (en)"),
+    ("direction", "Chiều (direction)"),
+    ("threshold_yellow", "Ngưỡng vàng (yellow)"),
+    ("threshold_green", "Ngưỡng xanh (green)"),
 ]
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -97,28 +121,77 @@ def _sheet(wb: Workbook, title: str, columns: list[tuple[str, str]], rows: list[
 
 def workbook_bytes(doc: dict[str, Any]) -> bytes:
     wb = Workbook()
-    _sheet(wb, SHEET_VERSION, [("key", "Khóa (key)"), ("value", "Giá trị (value)")],
-           [list(row) for row in _version_rows(doc)], first=True)
-    _sheet(wb, SHEET_CLASSES, CLASS_COLUMNS, [
-        [c["code"], c["label"]["vi"], c["label"]["en"], "yes" if c.get("all_green") else "", c.get("min")]
-        for c in doc["scoring"]["classes"]
-    ])
-    _sheet(wb, SHEET_PILLARS, PILLAR_COLUMNS, [[p["code"], p["title"]["vi"], p["title"]["en"]] for p in doc["pillars"]])
+    _sheet(
+        wb,
+        SHEET_VERSION,
+        [("key", "Khóa (key)"), ("value", "Giá trị (value)")],
+        [list(row) for row in _version_rows(doc)],
+        first=True,
+    )
+    _sheet(
+        wb,
+        SHEET_CLASSES,
+        CLASS_COLUMNS,
+        [
+            [c["code"], c["label"]["vi"], c["label"]["en"], "yes" if c.get("all_green") else "", c.get("min")]
+            for c in doc["scoring"]["classes"]
+        ],
+    )
+    _sheet(
+        wb,
+        SHEET_PILLARS,
+        PILLAR_COLUMNS,
+        [[p["code"], p["title"]["vi"], p["title"]["en"]] for p in doc["pillars"]],
+    )
     indicators, criteria = [], []
     for p in doc["pillars"]:
         for i in p["indicators"]:
-            indicators.append([p["code"], i["code"], i["title"]["vi"], i["title"]["en"], i["description"]["vi"],
-                               i["description"]["en"], _join(i["sdgs"]), _join(i["iso9001"])])
+            indicators.append(
+                [
+                    p["code"],
+                    i["code"],
+                    i["title"]["vi"],
+                    i["title"]["en"],
+                    i["description"]["vi"],
+                    i["description"]["en"],
+                    _join(i["sdgs"]),
+                    _join(i["iso9001"]),
+                ]
+            )
             for c in i["criteria"]:
-                m = c["measure"] or {"unit": {"vi": "", "en": ""}, "direction": "", "yellow": None, "green": None}
-                criteria.append([
-                    i["code"], c["code"], c["title"]["vi"], c["title"]["en"], c["description"]["vi"],
-                    c["description"]["en"], c["guidance"]["vi"], c["guidance"]["en"], c["type"], c["weight"],
-                    c["max_points"], _join(c["applies_to"]),
-                    c["levels"]["red"]["vi"], c["levels"]["red"]["en"], c["levels"]["yellow"]["vi"],
-                    c["levels"]["yellow"]["en"], c["levels"]["green"]["vi"], c["levels"]["green"]["en"],
-                    m["unit"]["vi"], m["unit"]["en"], m["direction"], m["yellow"], m["green"],
-                ])
+                m = c["measure"] or {
+                    "unit": {"vi": "", "en": ""},
+                    "direction": "",
+                    "yellow": None,
+                    "green": None,
+                }
+                criteria.append(
+                    [
+                        i["code"],
+                        c["code"],
+                        c["title"]["vi"],
+                        c["title"]["en"],
+                        c["description"]["vi"],
+                        c["description"]["en"],
+                        c["guidance"]["vi"],
+                        c["guidance"]["en"],
+                        c["type"],
+                        c["weight"],
+                        c["max_points"],
+                        _join(c["applies_to"]),
+                        c["levels"]["red"]["vi"],
+                        c["levels"]["red"]["en"],
+                        c["levels"]["yellow"]["vi"],
+                        c["levels"]["yellow"]["en"],
+                        c["levels"]["green"]["vi"],
+                        c["levels"]["green"]["en"],
+                        m["unit"]["vi"],
+                        m["unit"]["en"],
+                        m["direction"],
+                        m["yellow"],
+                        m["green"],
+                    ]
+                )
     _sheet(wb, SHEET_INDICATORS, INDICATOR_COLUMNS, indicators)
     _sheet(wb, SHEET_CRITERIA, CRITERION_COLUMNS, criteria)
     buffer = io.BytesIO()
@@ -155,9 +228,13 @@ def document_from_workbook(data: bytes) -> dict[str, Any]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise library.LibraryError([library.Problem("(file)", _("not an Excel .xlsx workbook: %(e)s") % {"e": exc})])
-    missing = [name for name in (SHEET_VERSION, SHEET_CLASSES, SHEET_PILLARS, SHEET_INDICATORS, SHEET_CRITERIA)
-               if name not in wb.sheetnames]
+        problem = library.Problem("(file)", _("not an Excel .xlsx workbook: %(e)s") % {"e": exc})
+        raise library.LibraryError([problem]) from None
+    missing = [
+        name
+        for name in (SHEET_VERSION, SHEET_CLASSES, SHEET_PILLARS, SHEET_INDICATORS, SHEET_CRITERIA)
+        if name not in wb.sheetnames
+    ]
     if missing:
         raise library.LibraryError(
             [library.Problem("(file)", _("missing sheets: %(names)s") % {"names": ", ".join(missing)})]
@@ -168,7 +245,10 @@ def document_from_workbook(data: bytes) -> dict[str, Any]:
         "framework": {
             "code": kv.get("framework.code"),
             "title": {"vi": kv.get("framework.title.vi", ""), "en": kv.get("framework.title.en", "")},
-            "publisher": {"vi": kv.get("framework.publisher.vi", ""), "en": kv.get("framework.publisher.en", "")},
+            "publisher": {
+                "vi": kv.get("framework.publisher.vi", ""),
+                "en": kv.get("framework.publisher.en", ""),
+            },
         },
         "version": {
             "code": str(kv.get("version.code", "")),
@@ -186,9 +266,15 @@ def document_from_workbook(data: bytes) -> dict[str, Any]:
             "na_policy": kv.get("scoring.na_policy"),
             "na_requires_reason": str(kv.get("scoring.na_requires_reason", "yes")).lower() in ("yes", "true", "1"),
             "classes": [
-                {"code": r["code"], "label": _pair(r, "label"),
-                 **({"all_green": True} if str(r["all_green"]).lower() in ("yes", "true", "1")
-                    else {"min": _opt(r["min"])})}
+                {
+                    "code": r["code"],
+                    "label": _pair(r, "label"),
+                    **(
+                        {"all_green": True}
+                        if str(r["all_green"]).lower() in ("yes", "true", "1")
+                        else {"min": _opt(r["min"])}
+                    ),
+                }
                 for r in _records(wb[SHEET_CLASSES], CLASS_COLUMNS)
             ],
         },
@@ -201,30 +287,54 @@ def document_from_workbook(data: bytes) -> dict[str, Any]:
         raw["pillars"].append(pillar)
     indicators = {}
     for r in _records(wb[SHEET_INDICATORS], INDICATOR_COLUMNS):
-        indicator = {"code": str(r["code"]), "title": _pair(r, "title"), "description": _pair(r, "description"),
-                     "sdgs": str(r["sdgs"]), "iso9001": str(r["iso9001"]), "criteria": []}
+        indicator = {
+            "code": str(r["code"]),
+            "title": _pair(r, "title"),
+            "description": _pair(r, "description"),
+            "sdgs": str(r["sdgs"]),
+            "iso9001": str(r["iso9001"]),
+            "criteria": [],
+        }
         owner = pillars.get(str(r["pillar"]))
         if owner is None:
-            raise library.LibraryError([library.Problem(
-                f"{SHEET_INDICATORS}:{r['code']}", _("pillar “%(code)s” is not in the pillar sheet") % {"code": r["pillar"]}
-            )])
+            raise library.LibraryError(
+                [
+                    library.Problem(
+                        f"{SHEET_INDICATORS}:{r['code']}",
+                        _("pillar “%(code)s” is not in the pillar sheet") % {"code": r["pillar"]},
+                    )
+                ]
+            )
         owner["indicators"].append(indicator)
         indicators[indicator["code"]] = indicator
     for r in _records(wb[SHEET_CRITERIA], CRITERION_COLUMNS):
         criterion = {
-            "code": str(r["code"]), "title": _pair(r, "title"), "description": _pair(r, "description"),
-            "guidance": _pair(r, "guidance"), "type": r["type"] or "management", "weight": _opt(r["weight"]),
-            "max_points": _opt(r["max_points"]), "applies_to": str(r["applies_to"]),
+            "code": str(r["code"]),
+            "title": _pair(r, "title"),
+            "description": _pair(r, "description"),
+            "guidance": _pair(r, "guidance"),
+            "type": r["type"] or "management",
+            "weight": _opt(r["weight"]),
+            "max_points": _opt(r["max_points"]),
+            "applies_to": str(r["applies_to"]),
             "levels": {n: _pair(r, n) for n in ("red", "yellow", "green")},
         }
         if criterion["type"] == "performance":
-            criterion["measure"] = {"unit": _pair(r, "unit"), "direction": r["direction"],
-                                    "yellow": _opt(r["threshold_yellow"]), "green": _opt(r["threshold_green"])}
+            criterion["measure"] = {
+                "unit": _pair(r, "unit"),
+                "direction": r["direction"],
+                "yellow": _opt(r["threshold_yellow"]),
+                "green": _opt(r["threshold_green"]),
+            }
         owner = indicators.get(str(r["indicator"]))
         if owner is None:
-            raise library.LibraryError([library.Problem(
-                f"{SHEET_CRITERIA}:{r['code']}",
-                _("indicator “%(code)s” is not in the indicator sheet") % {"code": r["indicator"]},
-            )])
+            raise library.LibraryError(
+                [
+                    library.Problem(
+                        f"{SHEET_CRITERIA}:{r['code']}",
+                        _("indicator “%(code)s” is not in the indicator sheet") % {"code": r["indicator"]},
+                    )
+                ]
+            )
         owner["criteria"].append(criterion)
     return library.normalise(raw)

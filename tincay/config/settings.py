@@ -146,6 +146,9 @@ FORMAT_MODULE_PATH = ["tincay.config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from the app folders; production runs collectstatic
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

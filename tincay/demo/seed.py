@@ -36,8 +36,14 @@ DEMO_USERS = [
     DemoUser("dieuphoi", "Trần Thị Điều", "Chuyên viên Chi cục TCĐLCL Hải Phòng", Role.COORDINATOR, "city", True),
     DemoUser("lanhdao", "Phạm Văn Lãnh", "Chủ tịch UBND phường", Role.UNIT_LEADER, "ward"),
     DemoUser("daumoi", "Lê Thị Đầu", "Công chức Văn phòng HĐND và UBND", Role.FOCAL_POINT, "ward"),
-    DemoUser("congchuc", "Hoàng Văn Công", "Công chức phòng Kinh tế, Hạ tầng và Đô thị", Role.CONTRIBUTOR, "ward",
-             department="Phòng Kinh tế, Hạ tầng và Đô thị"),
+    DemoUser(
+        "congchuc",
+        "Hoàng Văn Công",
+        "Công chức phòng Kinh tế, Hạ tầng và Đô thị",
+        Role.CONTRIBUTOR,
+        "ward",
+        department="Phòng Kinh tế, Hạ tầng và Đô thị",
+    ),
     DemoUser("chamdiem", "Vũ Thị Chấm", "Thành viên tổ chấm điểm", Role.SCORER, "city", True),
     DemoUser("thamdinh", "Đỗ Văn Thẩm", "Thành viên hội đồng thẩm định", Role.COUNCIL, "city", True),
     DemoUser("xem", "Bùi Thị Xem", "Văn phòng UBND thành phố", Role.VIEWER, "city", True),
@@ -52,7 +58,12 @@ PEER_GROUPS = [
     ("phuong", "Phường (đô thị)", "Urban wards", ["ward"]),
     ("xa", "Xã (nông thôn)", "Rural communes", ["commune"]),
     ("dac-khu", "Đặc khu", "Special zones", ["special_zone"]),
-    ("tinh-thanh", "Tỉnh, thành phố", "Provinces and centrally governed cities", ["province", "central_city"]),
+    (
+        "tinh-thanh",
+        "Tỉnh, thành phố",
+        "Provinces and centrally governed cities",
+        ["province", "central_city"],
+    ),
 ]
 
 
@@ -80,20 +91,31 @@ def seed(stdout=None) -> list[DemoUser]:
         user = user_model.objects.filter(username=spec.username).first()
         if user is None:
             user = account_services.user_create(
-                actor=actor, username=spec.username, password=DEMO_PASSWORD, full_name=spec.full_name,
-                position=spec.position, email=f"{spec.username}@demo.tincay.local",
+                actor=actor,
+                username=spec.username,
+                password=DEMO_PASSWORD,
+                full_name=spec.full_name,
+                position=spec.position,
+                email=f"{spec.username}@demo.tincay.local",
             )
         unit = {"city": city, "ward": ward, None: None}[spec.unit]
         if not user.memberships.filter(role=spec.role, unit=unit).exists():
             unit_services.membership_grant(
-                actor=actor, user=user, role=spec.role, unit=unit, subtree=spec.subtree,
+                actor=actor,
+                user=user,
+                role=spec.role,
+                unit=unit,
+                subtree=spec.subtree,
                 department=departments.get(spec.department) if spec.department else None,
             )
     base = version_by_ref(*BASE_REF)
     if base is not None and version_by_ref(BASE_REF[0], LOCAL_VERSION) is None:
         catalogue_services.version_derive(
-            source=base, actor=actor, code=LOCAL_VERSION,
+            source=base,
+            actor=actor,
+            code=LOCAL_VERSION,
             title_vi="Bộ chỉ số TCVN ISO 18091:2020 áp dụng tại Hải Phòng (dự thảo 2026)",
-            title_en="TCVN ISO 18091:2020 indicator set for Hải Phòng (2026 draft)", owner_unit=city,
+            title_en="TCVN ISO 18091:2020 indicator set for Hải Phòng (2026 draft)",
+            owner_unit=city,
         )
     return DEMO_USERS

@@ -17,7 +17,9 @@ class UnitSearchForm(forms.Form):
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
     unit_key = forms.CharField(
-        label=_("Unit code"), required=False, max_length=40,
+        label=_("Unit code"),
+        required=False,
+        max_length=40,
         help_text=_("Official code of today's unit, e.g. 31 for Hải Phòng; empty for the whole country."),
     )
     subtree = forms.BooleanField(label=_("Also every unit below it"), required=False)

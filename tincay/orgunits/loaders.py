@@ -166,7 +166,9 @@ def _load_events(specs: list[EventSpec], report: LoadReport) -> None:
     ]
     LineageEvent.objects.bulk_create(events, batch_size=1000)
     if events and events[0].pk is None:
-        by_key = {e.natural_key: e for e in LineageEvent.objects.filter(natural_key__in=[e.natural_key for e in events])}
+        by_key = {
+            e.natural_key: e for e in LineageEvent.objects.filter(natural_key__in=[e.natural_key for e in events])
+        }
         events = [by_key[e.natural_key] for e in events]
     links = [
         LineageLink(event=event, unit_id=units[key], role=role)
@@ -188,10 +190,14 @@ def load_current(path: Path = CURRENT_FILE) -> LoadReport:
     data = json.loads(path.read_text(encoding="utf-8"))
     source = _source_label(data.get("source", {}))
     start = _date(data.get("source", {}).get("effective_date")) or REFORM_DATE
-    specs = [UnitSpec(p["code"], p["code"], p["name"], p["kind"], None, start, None, source=source)
-             for p in data["provinces"]]
-    specs += [UnitSpec(c["code"], c["code"], c["name"], c["kind"], c["province"], start, None, source=source)
-              for c in data["communes"]]
+    specs = [
+        UnitSpec(p["code"], p["code"], p["name"], p["kind"], None, start, None, source=source)
+        for p in data["provinces"]
+    ]
+    specs += [
+        UnitSpec(c["code"], c["code"], c["name"], c["kind"], c["province"], start, None, source=source)
+        for c in data["communes"]
+    ]
     report = LoadReport()
     _upsert(specs, report)
     return report
@@ -206,12 +212,36 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
     """The whole tree before 1 July 2025 (63 provinces, districts, communes) with merge events to today's units."""
     data = json.loads(path.read_text(encoding="utf-8"))
     source = _source_label(data.get("source", {}))
-    specs = [UnitSpec(_legacy_key(p["code"]), p["code"], p["name"], p["kind"], None, None, LEGACY_END, source=source)
-             for p in data["provinces"]]
-    specs += [UnitSpec(_legacy_key(d["code"]), d["code"], d["name"], d["kind"], _legacy_key(d["province"]), None,
-                       LEGACY_END, source=source) for d in data["districts"]]
-    specs += [UnitSpec(_legacy_key(c["code"]), c["code"], c["name"], c["kind"], _legacy_key(c["district"]), None,
-                       LEGACY_END, source=source) for c in data["communes"]]
+    specs = [
+        UnitSpec(_legacy_key(p["code"]), p["code"], p["name"], p["kind"], None, None, LEGACY_END, source=source)
+        for p in data["provinces"]
+    ]
+    specs += [
+        UnitSpec(
+            _legacy_key(d["code"]),
+            d["code"],
+            d["name"],
+            d["kind"],
+            _legacy_key(d["province"]),
+            None,
+            LEGACY_END,
+            source=source,
+        )
+        for d in data["districts"]
+    ]
+    specs += [
+        UnitSpec(
+            _legacy_key(c["code"]),
+            c["code"],
+            c["name"],
+            c["kind"],
+            _legacy_key(c["district"]),
+            None,
+            LEGACY_END,
+            source=source,
+        )
+        for c in data["communes"]
+    ]
     report = LoadReport()
     _upsert(specs, report, curated_wins=True)
     # Lineage of units covered by a curated history file comes from that file, not from the bulk mapping.
@@ -225,9 +255,18 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
             by_successor.setdefault(tuple(sorted(successors)), []).append(_legacy_key(legacy_code))
         for successors, predecessors in by_successor.items():
             kind = EventKind.SPLIT if len(successors) > 1 and len(predecessors) == 1 else EventKind.MERGE
-            events.append(EventSpec(kind, REFORM_DATE, sorted(predecessors), list(successors),
-                                    legal_basis="", note_vi="Theo dữ liệu sắp xếp đơn vị hành chính năm 2025.",
-                                    note_en="From the 2025 administrative unit arrangement data.", source=source))
+            events.append(
+                EventSpec(
+                    kind,
+                    REFORM_DATE,
+                    sorted(predecessors),
+                    list(successors),
+                    legal_basis="",
+                    note_vi="Theo dữ liệu sắp xếp đơn vị hành chính năm 2025.",
+                    note_en="From the 2025 administrative unit arrangement data.",
+                    source=source,
+                )
+            )
     _load_events(events, report)
     return report
 
@@ -238,8 +277,17 @@ def load_history(path: Path = PILOT_FILE) -> LoadReport:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     source = str(data.get("source", ""))[:100]
     specs = [
-        UnitSpec(u["key"], str(u["code"]), u["name"], u["kind"], u.get("parent"), _date(u.get("valid_from")),
-                 _date(u.get("valid_to")), bool(u.get("pilot")), source=path.name)
+        UnitSpec(
+            u["key"],
+            str(u["code"]),
+            u["name"],
+            u["kind"],
+            u.get("parent"),
+            _date(u.get("valid_from")),
+            _date(u.get("valid_to")),
+            bool(u.get("pilot")),
+            source=path.name,
+        )
         for u in data.get("units", [])
     ]
     report = LoadReport()
@@ -247,11 +295,18 @@ def load_history(path: Path = PILOT_FILE) -> LoadReport:
     events = []
     for e in data.get("events", []):
         note = e.get("note") or {}
-        events.append(EventSpec(
-            kind=e["kind"], date=_date(e["date"]), predecessors=[str(k) for k in e.get("predecessors", [])],
-            successors=[str(k) for k in e.get("successors", [])], legal_basis=str(e.get("legal_basis", ""))[:500],
-            legal_basis_confirmed=bool(e.get("legal_basis_confirmed")), note_vi=note.get("vi", ""),
-            note_en=note.get("en", ""), source=source,
-        ))
+        events.append(
+            EventSpec(
+                kind=e["kind"],
+                date=_date(e["date"]),
+                predecessors=[str(k) for k in e.get("predecessors", [])],
+                successors=[str(k) for k in e.get("successors", [])],
+                legal_basis=str(e.get("legal_basis", ""))[:500],
+                legal_basis_confirmed=bool(e.get("legal_basis_confirmed")),
+                note_vi=note.get("vi", ""),
+                note_en=note.get("en", ""),
+                source=source,
+            )
+        )
     _load_events(events, report)
     return report

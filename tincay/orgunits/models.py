@@ -26,7 +26,12 @@ class AdminUnit(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     path = models.CharField(max_length=255, db_index=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -98,6 +103,9 @@ class LineageLink(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "unit", "role"], name="lineage_link_unique")]
         indexes = [models.Index(fields=["unit", "role"])]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.role} of event {self.event_id}"
+
 
 class Department(TimeStampedModel):
     """A specialised office inside a unit (phòng ban chuyên môn) that contributes evidence."""
@@ -141,9 +149,7 @@ class Membership(TimeStampedModel):
     """A user holds a role in a unit, or over its whole subtree; no unit means the whole country."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(
-        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
-    )
+    unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     subtree = models.BooleanField(_("applies to the whole subtree"), default=False)
     department = models.ForeignKey(

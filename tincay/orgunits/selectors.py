@@ -69,7 +69,8 @@ def unit_history(unit: AdminUnit) -> list[HistoryEntry]:
 def lineage_closure(unit: AdminUnit, direction: str, max_depth: int = 6) -> list[tuple[int, AdminUnit]]:
     """All units reached by following events backwards (predecessors) or forwards (successors), with depth."""
     mine, other = (
-        (LinkRole.SUCCESSOR, LinkRole.PREDECESSOR) if direction == "predecessors"
+        (LinkRole.SUCCESSOR, LinkRole.PREDECESSOR)
+        if direction == "predecessors"
         else (LinkRole.PREDECESSOR, LinkRole.SUCCESSOR)
     )
     seen: dict[int, tuple[int, AdminUnit]] = {}

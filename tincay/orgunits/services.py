@@ -19,7 +19,12 @@ class MembershipError(ValueError):
 
 @transaction.atomic
 def membership_grant(
-    *, actor: Any, user: Any, role: str, unit: AdminUnit | None, subtree: bool = False,
+    *,
+    actor: Any,
+    user: Any,
+    role: str,
+    unit: AdminUnit | None,
+    subtree: bool = False,
     department: Department | None = None,
 ) -> Membership:
     if unit is None and role not in NATIONAL_ROLES:
@@ -38,7 +43,9 @@ def membership_grant(
         membership.save()
     forget_scopes(user)
     audit.record(
-        actor=actor, action="orgunits.membership_granted", obj=membership,
+        actor=actor,
+        action="orgunits.membership_granted",
+        obj=membership,
         after={"user": user.username, "role": role, "unit": getattr(unit, "key", None), "subtree": subtree},
     )
     return membership
@@ -47,15 +54,22 @@ def membership_grant(
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership, reason: str = "") -> None:
     before = {
-        "user": membership.user.username, "role": membership.role,
-        "unit": getattr(membership.unit, "key", None), "subtree": membership.subtree,
+        "user": membership.user.username,
+        "role": membership.role,
+        "unit": getattr(membership.unit, "key", None),
+        "subtree": membership.subtree,
     }
     membership_id = membership.pk
     membership.delete()
     forget_scopes(membership.user)
     audit.record(
-        actor=actor, action="orgunits.membership_revoked", object_type="orgunits.membership",
-        object_id=str(membership_id), object_repr=f"{before['user']} {before['role']}", before=before, reason=reason,
+        actor=actor,
+        action="orgunits.membership_revoked",
+        object_type="orgunits.membership",
+        object_id=str(membership_id),
+        object_repr=f"{before['user']} {before['role']}",
+        before=before,
+        reason=reason,
     )
 
 
@@ -64,7 +78,12 @@ def department_create(*, actor: Any, unit: AdminUnit, name: str, short_name: str
     if Department.objects.filter(unit=unit, name=name).exists():
         raise MembershipError(_("This unit already has a department named “%(name)s”.") % {"name": name})
     department = Department.objects.create(unit=unit, name=name, short_name=short_name)
-    audit.record(actor=actor, action="orgunits.department_created", obj=department, after={"unit": unit.key, "name": name})
+    audit.record(
+        actor=actor,
+        action="orgunits.department_created",
+        obj=department,
+        after={"unit": unit.key, "name": name},
+    )
     return department
 
 
@@ -76,22 +95,38 @@ def department_ensure(*, actor: Any, unit: AdminUnit, name: str, short_name: str
 
 @transaction.atomic
 def peergroup_ensure(
-    *, actor: Any, code: str, name_vi: str, name_en: str, rule_kinds: list[str], description_vi: str = "",
+    *,
+    actor: Any,
+    code: str,
+    name_vi: str,
+    name_en: str,
+    rule_kinds: list[str],
+    description_vi: str = "",
     description_en: str = "",
 ) -> PeerGroup:
     """Create or update a peer group and refresh its members from its rule (today's units of those kinds)."""
     group, created = PeerGroup.objects.update_or_create(
         code=code,
-        defaults={"name_vi": name_vi, "name_en": name_en, "rule_kinds": rule_kinds,
-                  "description_vi": description_vi, "description_en": description_en},
+        defaults={
+            "name_vi": name_vi,
+            "name_en": name_en,
+            "rule_kinds": rule_kinds,
+            "description_vi": description_vi,
+            "description_en": description_en,
+        },
     )
     members = AdminUnit.objects.filter(kind__in=rule_kinds, valid_to__isnull=True)
     before = set(group.units.values_list("pk", flat=True))
     after = set(members.values_list("pk", flat=True))
     if before != after:
         group.units.set(after)
-        audit.record(actor=actor, action="orgunits.peergroup_refreshed", obj=group,
-                     before={"count": len(before)}, after={"count": len(after)})
+        audit.record(
+            actor=actor,
+            action="orgunits.peergroup_refreshed",
+            obj=group,
+            before={"count": len(before)},
+            after={"count": len(after)},
+        )
     elif created:
         audit.record(actor=actor, action="orgunits.peergroup_created", obj=group, after={"count": len(after)})
     return group

@@ -13,5 +13,9 @@ urlpatterns = [
     path("people/new/", views_people.person_new, name="person_new"),
     path("people/<int:pk>/", views_people.person, name="person"),
     path("people/<int:pk>/roles/", views_people.membership_add, name="membership_add"),
-    path("people/<int:pk>/roles/<int:membership_id>/remove/", views_people.membership_remove, name="membership_remove"),
+    path(
+        "people/<int:pk>/roles/<int:membership_id>/remove/",
+        views_people.membership_remove,
+        name="membership_remove",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,9 +26,12 @@ def index(request: HttpRequest) -> HttpResponse:
         query, date = form.cleaned_data["q"] or "", form.cleaned_data["date"]
     units = selectors.units_on(visible, date)
     if query:
-        results = units.select_related("parent")
+        # Without a date, a search spans every period, so "dang lam" still finds the 2023 pilot ward.
+        results = (units if date else visible).select_related("parent")
         results = selectors.units_search(results, query)
-        page = Paginator(results.order_by("sort_key", "key"), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(results.order_by(F("valid_to").desc(nulls_first=True), "sort_key", "key"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
         context = {"form": form, "query": query, "page": page, "date": date}
     else:
         roots = selectors.with_child_counts(selectors.unit_roots(units)).order_by("sort_key", "key")

@@ -64,7 +64,10 @@ def person_new(request: HttpRequest) -> HttpResponse:
             user = account_services.user_create(actor=request.user, password=password or None, **data)
             try:
                 services.membership_grant(
-                    actor=request.user, user=user, role=membership_form.cleaned_data["role"], unit=unit,
+                    actor=request.user,
+                    user=user,
+                    role=membership_form.cleaned_data["role"],
+                    unit=unit,
                     subtree=membership_form.cleaned_data["subtree"],
                     department=membership_form.cleaned_data["department"],
                 )
@@ -90,10 +93,17 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("orgunits:person", pk=target.pk)
     manageable = set(access.memberships_manageable_by(request.user).filter(user=target).values_list("pk", flat=True))
     memberships = target.memberships.select_related("unit", "department").order_by("role")
-    return render(request, "orgunits/person.html", {
-        "target": target, "form": form, "membership_form": membership_form, "memberships": memberships,
-        "manageable": manageable,
-    })
+    return render(
+        request,
+        "orgunits/person.html",
+        {
+            "target": target,
+            "form": form,
+            "membership_form": membership_form,
+            "memberships": memberships,
+            "manageable": manageable,
+        },
+    )
 
 
 @login_required
@@ -111,7 +121,10 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.membership_grant(
-                    actor=request.user, user=target, role=membership_form.cleaned_data["role"], unit=unit,
+                    actor=request.user,
+                    user=target,
+                    role=membership_form.cleaned_data["role"],
+                    unit=unit,
                     subtree=membership_form.cleaned_data["subtree"],
                     department=membership_form.cleaned_data["department"],
                 )

@@ -15,4 +15,6 @@ class Command(BaseCommand):
                 f"/ Audit chain broken at event #{broken.event_id}: {broken.problem}."
             )
         count = AuditEvent.objects.count()
-        self.stdout.write(self.style.SUCCESS(f"OK: {count} sự kiện, chuỗi băm nguyên vẹn / {count} events, chain intact"))
+        self.stdout.write(
+            self.style.SUCCESS(f"OK: {count} sự kiện, chuỗi băm nguyên vẹn / {count} events, chain intact")
+        )

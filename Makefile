@@ -1,0 +1,72 @@
+# TinCậy — the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/tincay
+
+.PHONY: run test install migrate demo lint format check-gates pytest test-pg bench messages clean help
+
+help:
+	@echo "make run    - install, migrate, load framework/units/demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install and run every gate and the whole test suite"
+	@echo "make bench  - benchmarks (load times, query counts)"
+	@echo "make lint   - ruff lint and format check"
+
+$(STAMP):
+	@PYBIN=$$(sh scripts/find-python.sh) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  rm -rf $(VENV); echo "Creating $(VENV) with $$PYBIN"; \
+	  "$$PYBIN" -m venv $(VENV) || { echo "Could not create a virtual environment with $$PYBIN (Debian: apt-get install python3-venv)."; exit 1; }; \
+	fi; \
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8 || { echo "Could not install uv from PyPI: check the network or proxy settings."; exit 1; }; \
+	$(VENV)/bin/uv sync --frozen --quiet --python $(PY) || { echo "Installing the locked dependencies failed (see above)."; exit 1; }
+	@rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@$(MANAGE) migrate --no-input -v0
+
+demo: migrate
+	@$(MANAGE) seed_demo
+
+run: demo
+	@echo ""; echo "TinCậy: http://$(HOST):$(PORT)  (demo accounts: see README.md, password TinCay@2026)"; echo ""
+	@$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: install
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+check-gates: install
+	@$(MANAGE) check --fail-level WARNING
+	@$(MANAGE) makemigrations --check --dry-run > /dev/null || { echo "Model changes without a migration: run manage.py makemigrations"; exit 1; }
+	@$(VENV)/bin/lint-imports --no-cache
+	@TINCAY_ENV=production TINCAY_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  TINCAY_ALLOWED_HOSTS=tincay.example.gov.vn $(MANAGE) check --deploy --fail-level WARNING
+
+pytest: install
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint check-gates pytest
+
+test-pg: install
+	@DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: migrate
+	@$(PY) -m bench $(BENCH_ARGS)
+
+messages: install
+	@$(MANAGE) makemessages -l vi -l en --no-location --ignore='.venv/*' --ignore='var/*' --ignore='bench/*' --ignore='tests/*'
+	@$(PY) scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,57 @@
+"""Shared test setup: the real framework, units and demo personas are loaded once per test database.
+
+Personas (DESIGN.md §1), all from seed_demo: quantri (admin, whole country), dieuphoi (coordinator, Hải Phòng
+and below), lanhdao / daumoi / congchuc (unit leader, focal point, contributor of Phường Hải An), chamdiem
+(scorer), thamdinh (council), xem (viewer) — the last three over Hải Phòng and below.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PERSONAS = ["quantri", "dieuphoi", "lanhdao", "daumoi", "congchuc", "chamdiem", "thamdinh", "xem"]
+HAI_PHONG = "31"
+HAI_AN = "11413"  # today's Phường Hải An (keeps the code of the 2023 pilot ward Đằng Lâm)
+DANG_LAM_2023 = "11413-2025"  # the pilot ward as it stood until 30/06/2025
+HA_NOI = "01"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def users(db):
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    return {u.username: u for u in model.objects.filter(username__in=PERSONAS)}
+
+
+@pytest.fixture
+def client_for(users):
+    """``client_for("dieuphoi")``: a test client logged in as that persona (or anonymous for None)."""
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username:
+            client.force_login(users[username])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def stranger(db):
+    """A signed-in user with no membership at all."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("nguoila", password="Khong-co-quyen-2026")

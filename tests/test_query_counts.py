@@ -1,0 +1,41 @@
+"""Pages keep a constant number of queries whatever the data size (pinned)."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+# session + user + memberships (scopes) are part of every signed-in page
+PAGES = {
+    "/catalogue/": 5,
+    "/catalogue/tcvn-iso-18091/2020/": 6,
+    "/catalogue/tcvn-iso-18091/2020/indicators/4.6/": 7,
+    "/units/": 5,
+    "/units/?q=hai": 5,
+    "/units/31/": 15,
+    "/units/11413-2025/": 15,
+    "/people/": 6,
+}
+
+
+@pytest.mark.parametrize(("url", "queries"), list(PAGES.items()))
+def test_page_query_count_is_pinned(client_for, django_assert_num_queries, url, queries):
+    client = client_for("quantri")
+    client.get(url)  # warm caches that are not per request
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_unit_list_api_query_count_does_not_grow_with_page_size(users, django_assert_max_num_queries):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(users["quantri"])
+    with django_assert_max_num_queries(4):
+        client.get("/api/v1/units/", {"limit": 10})
+    with django_assert_max_num_queries(4):
+        client.get("/api/v1/units/", {"limit": 3000})
+
+
+def test_version_api_query_count_is_constant(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        client.get("/api/v1/frameworks/tcvn-iso-18091/versions/2020/")
