@@ -22,7 +22,8 @@ $(STAMP):
 	  rm -rf $(VENV); echo "Creating $(VENV) with $$PYBIN"; \
 	  "$$PYBIN" -m venv $(VENV) || { echo "Could not create a virtual environment with $$PYBIN (Debian: apt-get install python3-venv)."; exit 1; }; \
 	fi; \
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8 || { echo "Could not install uv from PyPI: check the network or proxy settings."; exit 1; }; \
+	[ -x $(VENV)/bin/uv ] || $(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8 \
+	  || { echo "Could not install uv from PyPI: check the network or proxy settings."; exit 1; }; \
 	$(VENV)/bin/uv sync --frozen --quiet --python $(PY) || { echo "Installing the locked dependencies failed (see above)."; exit 1; }
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 

@@ -255,7 +255,7 @@ def content_hash(doc: dict[str, Any]) -> str:
 
 def parse_yaml(text: str) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader (libyaml's C one when available)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
@@ -263,7 +263,10 @@ def parse_yaml(text: str) -> dict[str, Any]:
     return normalise(raw)
 
 
-class _Dumper(yaml.SafeDumper):
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     pass
 
 

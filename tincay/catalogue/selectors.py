@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tincay.catalogue.library import FORMAT
 from tincay.catalogue.models import Criterion, Framework, FrameworkVersion, Indicator, Pillar
@@ -30,9 +31,15 @@ def version_outline(version: FrameworkVersion) -> list[Pillar]:
     return list(version.pillars.order_by("order").prefetch_related(indicators))
 
 
+def _count_of(model: type) -> Subquery:
+    """COUNT(*) of a version's rows in ``model`` as a correlated subquery (no join fan-out)."""
+    rows = model.objects.filter(version=OuterRef("pk")).order_by().values("version").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")[:1]), 0)
+
+
 def frameworks_with_versions(versions: QuerySet[FrameworkVersion]) -> list[Framework]:
     visible = versions.select_related("derived_from__framework", "owner_unit").annotate(
-        indicator_count=Count("indicators", distinct=True), criterion_count=Count("criteria", distinct=True)
+        indicator_count=_count_of(Indicator), criterion_count=_count_of(Criterion)
     )
     return list(
         Framework.objects.filter(versions__in=visible)

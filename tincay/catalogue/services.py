@@ -161,7 +161,7 @@ def version_load_document(
     _write_content(version, doc)
     if status != VersionStatus.DRAFT:
         version.status = status
-        version.issued_at = version.issued_at or timezone.now()
+        version.issued_at = version.issued_at or _issue_time(version.effective_date)
         version.save(update_fields=["status", "issued_at", "updated_at"])
     audit.record(
         actor=actor,
@@ -171,6 +171,13 @@ def version_load_document(
         after={"content_hash": new_hash, "status": version.status, **library.counts(doc)},
     )
     return version, outcome
+
+
+def _issue_time(effective_date: dt.date | None) -> dt.datetime:
+    """An issued library file was issued on its effective date, not on the day it was loaded."""
+    if effective_date is None:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(effective_date, dt.time(0, 0)))
 
 
 def _refresh_hash(version: FrameworkVersion) -> None:
