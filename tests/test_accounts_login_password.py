@@ -36,8 +36,7 @@ def test_password_change(client_for):
     assert client.login(username="congchuc", password="Mot-mat-khau-moi-2026")
 
 
-def test_password_reset_by_email(client, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_password_reset_by_email(client):
     client.post("/accounts/password/reset/", {"email": "xem@demo.tincay.local"})
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)

@@ -102,3 +102,17 @@ def test_a_unit_official_cannot_derive_or_edit(client_for):
     client = client_for("lanhdao")
     assert client.get(f"{BASE}/derive/").status_code == 404
     assert client.get("/catalogue/tcvn-iso-18091/hai-phong-2026/").status_code == 404
+
+
+def test_indicator_title_and_links_are_edited_in_a_draft(coordinator):
+    _derive(coordinator)
+    initial = coordinator.get(f"{LOCAL}/indicators/1.7/edit/").context["form"].initial
+    bad = {**initial, "sdgs": "16, 42", "title_vi": "Minh bạch và giải trình (Hải Phòng)"}
+    response = coordinator.post(f"{LOCAL}/indicators/1.7/edit/", bad)
+    assert (
+        "sdgs" in response.context["form"].errors and "Minh bạch và giải trình (Hải Phòng)" in response.content.decode()
+    )
+    response = coordinator.post(f"{LOCAL}/indicators/1.7/edit/", {**bad, "sdgs": "16, 17"})
+    assert response.status_code == 302
+    indicator = version_by_ref("tcvn-iso-18091", "hp-2027").indicators.get(code="1.7")
+    assert (indicator.title_vi, indicator.sdgs) == ("Minh bạch và giải trình (Hải Phòng)", [16, 17])

@@ -11,8 +11,8 @@ PAGES = {
     "/catalogue/tcvn-iso-18091/2020/indicators/4.6/": 7,
     "/units/": 5,
     "/units/?q=hai": 5,
-    "/units/31/": 15,
-    "/units/11413-2025/": 15,
+    "/units/31/": 16,
+    "/units/11413-2025/": 16,
     "/people/": 6,
 }
 

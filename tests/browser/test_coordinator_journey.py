@@ -47,3 +47,21 @@ def test_coordinator_browses_catalogue_and_unit_history(live_server, seeded, pag
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     expect(page.get_by_role("link", name="Indicator sets")).to_be_visible()
     shot("06-hai-an-english")
+
+
+def test_pages_are_usable_on_a_phone(live_server, seeded, page: Page, shot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("daumoi")
+    page.get_by_label("Mật khẩu").fill("TinCay@2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(f"{live_server.url}/catalogue/tcvn-iso-18091/2020/indicators/1.7/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.7")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal scrolling"
+    shot("07-phone-indicator")
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("link", name="Đơn vị hành chính")).to_be_visible()
+    page.get_by_role("link", name="Đơn vị hành chính").click()
+    expect(page.get_by_role("link", name="Phường Hải An")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal scrolling"
+    shot("08-phone-units")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tincay.catalogue.choices import CriterionType, Direction, Rollup
 from tincay.catalogue.models import Criterion
 from tincay.catalogue.scheme import normalise_scheme
+from tincay.catalogue.services import CRITERION_EDITABLE
 from tincay.common.choices import UnitKind
 
 _TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -138,28 +139,7 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = [
-            "title_vi",
-            "title_en",
-            "description_vi",
-            "description_en",
-            "guidance_vi",
-            "guidance_en",
-            "type",
-            "weight",
-            "applies_to",
-            "level_red_vi",
-            "level_red_en",
-            "level_yellow_vi",
-            "level_yellow_en",
-            "level_green_vi",
-            "level_green_en",
-            "measure_unit_vi",
-            "measure_unit_en",
-            "direction",
-            "threshold_yellow",
-            "threshold_green",
-        ]
+        fields = list(CRITERION_EDITABLE)  # one list for the form and the service
         widgets = {
             name: _TEXTAREA
             for name in (
@@ -203,6 +183,45 @@ class CriterionForm(forms.ModelForm):
             elif direction == Direction.LOWER_IS_BETTER and not yellow > green:
                 self.add_error("threshold_green", _("When lower is better, green must be below yellow."))
         return data
+
+
+class IndicatorForm(forms.Form):
+    title_vi = forms.CharField(label=_("Title (Vietnamese)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    description_vi = forms.CharField(label=_("Description (Vietnamese)"), required=False, widget=_TEXTAREA)
+    description_en = forms.CharField(label=_("Description (English)"), required=False, widget=_TEXTAREA)
+    sdgs = forms.CharField(
+        label=_("SDGs"), required=False, max_length=100, help_text=_("Goal numbers 1–17, separated by commas.")
+    )
+    iso9001 = forms.CharField(
+        label=_("ISO 9001:2015 clauses"), required=False, max_length=200, help_text=_("E.g. 5.1, 7.4, 9.1")
+    )
+
+    @staticmethod
+    def initial_from(indicator: Any) -> dict[str, Any]:
+        return {
+            "title_vi": indicator.title_vi,
+            "title_en": indicator.title_en,
+            "description_vi": indicator.description_vi,
+            "description_en": indicator.description_en,
+            "sdgs": ", ".join(str(n) for n in indicator.sdgs),
+            "iso9001": ", ".join(indicator.iso9001),
+        }
+
+    def clean_sdgs(self) -> list[int]:
+        numbers = []
+        for part in self.cleaned_data["sdgs"].replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            if not part.strip().isdigit() or not 1 <= int(part) <= 17:
+                raise forms.ValidationError(
+                    _("“%(value)s” is not an SDG number (1–17)."), params={"value": part.strip()}
+                )
+            numbers.append(int(part))
+        return sorted(set(numbers))
+
+    def clean_iso9001(self) -> list[str]:
+        return [part.strip() for part in self.cleaned_data["iso9001"].replace(";", ",").split(",") if part.strip()]
 
 
 class ImportForm(forms.Form):

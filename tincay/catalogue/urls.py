@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{_V}/issue/", views.version_issue, name="version_issue"),
     path(f"{_V}/export.<str:fmt>", views.version_export, name="version_export"),
     path(f"{_V}/indicators/<str:code>/", views.indicator_detail, name="indicator"),
+    path(f"{_V}/indicators/<str:code>/edit/", views.indicator_edit, name="indicator_edit"),
     path(f"{_V}/indicators/<str:code>/criteria/new/", views.criterion_new, name="criterion_new"),
     path(f"{_V}/criteria/<str:code>/edit/", views.criterion_edit, name="criterion_edit"),
     path(f"{_V}/criteria/<str:code>/delete/", views.criterion_delete, name="criterion_delete"),

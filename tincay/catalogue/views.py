@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tincay.catalogue import access, library, selectors, services, xlsx
 from tincay.catalogue.choices import VersionStatus
-from tincay.catalogue.forms import CriterionForm, DeriveForm, ImportForm, VersionForm
+from tincay.catalogue.forms import CriterionForm, DeriveForm, ImportForm, IndicatorForm, VersionForm
 from tincay.catalogue.models import FrameworkVersion
 
 
@@ -146,6 +146,25 @@ def version_issue(request: HttpRequest, framework: str, version: str) -> HttpRes
     else:
         messages.success(request, _("The version is issued. It can no longer change."))
     return redirect("catalogue:version", framework=framework, version=version)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, framework: str, version: str, code: str) -> HttpResponse:
+    obj = _editable_or_404(request, framework, version)
+    indicator = obj.indicators.filter(code=code).first()
+    if indicator is None:
+        raise Http404
+    form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_from(indicator))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(indicator=indicator, actor=request.user, data=form.cleaned_data)
+        except services.CatalogueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("catalogue:indicator", framework=framework, version=version, code=code)
+    return render(request, "catalogue/indicator_form.html", {"version": obj, "indicator": indicator, "form": form})
 
 
 @login_required

@@ -162,12 +162,26 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env_str(
+_MAIL_BACKEND = env_str(
     "TINCAY_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("TINCAY_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("TINCAY_EMAIL_PORT", 25)
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": (
+            {
+                "host": env_str("TINCAY_EMAIL_HOST", "localhost"),
+                "port": env_int("TINCAY_EMAIL_PORT", 25),
+                "username": env_str("TINCAY_EMAIL_USER"),
+                "password": env_str("TINCAY_EMAIL_PASSWORD"),
+                "use_tls": env_bool("TINCAY_EMAIL_TLS", False),
+            }
+            if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("TINCAY_DEFAULT_FROM_EMAIL", "TinCậy <no-reply@localhost>")
 
 REDIS_URL = env_str("REDIS_URL")

@@ -74,6 +74,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "predecessors": predecessors,
         "successors": successors,
         "departments": unit.departments.filter(is_active=True),
+        "peer_groups": unit.peer_groups.all(),
         "memberships": unit.memberships.select_related("user", "department") if can_manage else None,
         "can_manage": can_manage,
         "department_form": DepartmentForm() if can_manage else None,
