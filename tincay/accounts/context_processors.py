@@ -14,7 +14,10 @@ def navigation(request: Any) -> dict[str, Any]:
     """Menu entries by role (DESIGN.md §1); the pages themselves still check access."""
     user = request.user
     items: list[tuple[str, Any]] = [(reverse("catalogue:index"), _("Indicator sets"))]
+    unread = 0
     if getattr(user, "is_authenticated", False):
+        items.append((reverse("assessments:campaigns"), _("Campaigns")))
+        unread = user.notifications.filter(read_at__isnull=True).count()
         if user_scopes(user):
             items.append((reverse("orgunits:index"), _("Administrative units")))
         if has_role(user, Role.ADMIN, Role.COORDINATOR):
@@ -24,4 +27,5 @@ def navigation(request: Any) -> dict[str, Any]:
     return {
         "nav_items": [(url, label, path.startswith(url)) for url, label in items],
         "demo_mode": settings.DEMO_MODE,
+        "unread_notifications": unread,
     }

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
 from django.db import transaction
 
+from tincay.accounts.models import Notification
 from tincay.audit import services as audit
 
 User = get_user_model()
@@ -43,3 +45,14 @@ def user_set_password(*, actor: Any, user: Any, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor=actor, action="accounts.password_set", obj=user)
+
+
+def notify(*, users: Any, text: str, url: str = "") -> int:
+    """Tell people about something that concerns them: an in-app notice and an e-mail (after commit)."""
+    users = [u for u in users if u is not None]
+    Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in users])
+    addresses = [u.email for u in users if u.email]
+    if addresses:
+        body = f"{text}\n\n{url}" if url else text
+        transaction.on_commit(lambda: send_mail("TinCậy", body, None, addresses, fail_silently=True))
+    return len(users)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from tincay.api import views
+from tincay.api import assessments, views
 
 app_name = "api"
 
@@ -12,4 +12,17 @@ urlpatterns = [
     path("units/", views.UnitList.as_view(), name="units"),
     path("units/<str:code>/", views.UnitDetail.as_view(), name="unit"),
     path("units/<str:code>/lineage/", views.UnitLineage.as_view(), name="unit-lineage"),
+    path("units/<str:key>/documents/", assessments.DocumentList.as_view(), name="unit-documents"),
+    path("documents/<int:pk>/download/", assessments.DocumentDownload.as_view(), name="document-download"),
+    path("campaigns/", assessments.CampaignList.as_view(), name="campaigns"),
+    path("assessments/", assessments.AssessmentList.as_view(), name="assessments"),
+    path("assessments/<int:pk>/", assessments.AssessmentDetail.as_view(), name="assessment"),
+    path("assessments/<int:pk>/results/", assessments.ResultList.as_view(), name="results"),
+    path("assessments/<int:pk>/results/<str:code>/", assessments.ResultDetail.as_view(), name="result"),
+    path(
+        "assessments/<int:pk>/results/<str:code>/evidence/",
+        assessments.EvidenceLinkCreate.as_view(),
+        name="result-evidence",
+    ),
+    path("assessments/<int:pk>/transitions/", assessments.TransitionCreate.as_view(), name="transitions"),
 ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tincay.audit",
     "tincay.orgunits",
     "tincay.catalogue",
+    "tincay.assessments",
     "tincay.api",
     "tincay.demo",
 ]
@@ -151,6 +152,9 @@ if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
+# Evidence uploads: larger files are refused with a message naming the limit.
+TINCAY_MAX_UPLOAD_BYTES = env_int("TINCAY_MAX_UPLOAD_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,10 +11,11 @@ from tincay.accounts import services as account_services
 from tincay.accounts.choices import Role
 from tincay.catalogue import services as catalogue_services
 from tincay.catalogue.selectors import version_by_ref
+from tincay.demo import campaigns as demo_campaigns
+from tincay.demo.constants import DEMO_PASSWORD
 from tincay.orgunits import services as unit_services
 from tincay.orgunits.models import AdminUnit
 
-DEMO_PASSWORD = "TinCay@2026"  # noqa: S105 - demo accounts only; seed_demo refuses to run in production
 HAI_PHONG = "31"
 BASE_REF = ("tcvn-iso-18091", "2020")
 LOCAL_VERSION = "hai-phong-2026"
@@ -118,4 +119,7 @@ def seed(stdout=None) -> list[DemoUser]:
             title_en="TCVN ISO 18091:2020 indicator set for Hải Phòng (2026 draft)",
             owner_unit=city,
         )
+    people = {u.username: u for u in user_model.objects.filter(username__in=[d.username for d in DEMO_USERS])}
+    demo_campaigns.seed_pilot_campaign(actor, people["chamdiem"], people["thamdinh"])
+    demo_campaigns.seed_current_campaign(actor, people)
     return DEMO_USERS

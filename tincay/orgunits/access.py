@@ -47,7 +47,12 @@ def _predecessor_ids(visible: QuerySet[AdminUnit]) -> set[int]:
 
 
 def units_visible_to(user: Any) -> QuerySet[AdminUnit]:
-    scopes = user_scopes(user)
+    return units_reached_by(user)
+
+
+def units_reached_by(user: Any, roles: set[str] | None = None) -> QuerySet[AdminUnit]:
+    """Units the user's scopes (optionally only those of ``roles``) reach, with their historical predecessors."""
+    scopes = [s for s in user_scopes(user) if roles is None or s.role in roles]
     if not scopes:
         return AdminUnit.objects.none()
     if any(scope.path is None for scope in scopes):

@@ -16,6 +16,12 @@ def tr(obj: Any, field: str) -> str:
 
 
 @register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ forms|get_item:result.pk }}``"""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
 def control(field: Any) -> str:
     """Render a form field's widget with Bootstrap classes and ARIA links to its help and errors."""
     widget = field.field.widget

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tincay.demo.seed import DEMO_PASSWORD, seed
+from tincay.demo.constants import DEMO_PASSWORD
+from tincay.demo.seed import seed
 
 
 class Command(BaseCommand):

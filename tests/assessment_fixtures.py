@@ -1,0 +1,72 @@
+"""Helpers shared by the assessment tests: a campaign over four units with everything answered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tincay.assessments.choices import CampaignRole, ClarificationStatus
+from tincay.assessments.models import Campaign, Clarification
+from tincay.assessments.services import campaigns
+from tincay.catalogue.selectors import version_by_ref
+from tincay.orgunits.models import AdminUnit
+
+# own unit of the ward personas, its parent (the city), a sibling ward, a ward of another province
+UNITS = {"own": "11413", "parent": "31", "sibling": "11311", "other": "00004"}
+DEADLINES = {
+    "self_assessment_due": dt.date(2026, 12, 1),
+    "scoring_due": dt.date(2027, 1, 1),
+    "appraisal_due": dt.date(2027, 2, 1),
+    "publication_due": dt.date(2027, 3, 1),
+}
+
+
+def make_campaign(users, code: str = "ma-tran", units: dict[str, str] | None = None) -> Campaign:
+    """Campaign over the four units; chamdiem scores Hải An only, thamdinh sits on the council."""
+    keys = units or UNITS
+    unit_objs = list(AdminUnit.objects.filter(key__in=keys.values()))
+    campaign = campaigns.campaign_create(
+        actor=users["dieuphoi"],
+        code=code,
+        title_vi="Kỳ kiểm thử",
+        version=version_by_ref("tcvn-iso-18091", "2020"),
+        owner_unit=AdminUnit.objects.get(key="31"),
+        year=2026,
+        deadlines=DEADLINES,
+        units=unit_objs,
+    )
+    campaigns.campaign_set_member(
+        actor=users["dieuphoi"],
+        campaign=campaign,
+        user=users["chamdiem"],
+        role=CampaignRole.SCORER,
+        units=[AdminUnit.objects.get(key=UNITS["own"])],
+    )
+    campaigns.campaign_set_member(
+        actor=users["dieuphoi"], campaign=campaign, user=users["thamdinh"], role=CampaignRole.COUNCIL
+    )
+    return campaign
+
+
+def complete(assessment, *, submitted_by=None) -> None:
+    """Every criterion answered on all tracks with an explanation instead of evidence; questions answered."""
+    assessment.results.update(
+        self_level="yellow",
+        scorer_level="yellow",
+        final_level="green",
+        no_evidence_reason="Tài liệu lưu bản giấy.",
+        final_comment="Đã xem xét.",
+    )
+    if submitted_by is not None:
+        assessment.submitted_by = submitted_by
+        assessment.save(update_fields=["submitted_by"])
+
+
+def open_question(assessment, asked_by, answered: bool = False) -> Clarification:
+    result = assessment.results.first()
+    return Clarification.objects.create(
+        result=result,
+        question="Đề nghị bổ sung quyết định?",
+        asked_by=asked_by,
+        answer="Đã bổ sung." if answered else "",
+        status=ClarificationStatus.OPEN,
+    )

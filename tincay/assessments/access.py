@@ -1,0 +1,123 @@
+"""Who sees which campaigns and assessments, and what each person is with respect to one assessment.
+
+- Admins and coordinators: campaigns and assessments of the units their scopes reach (with history).
+- Viewers: assessments of the units they reach, once published; all states are visible to coordinators.
+- Unit people (leader, focal point, contributor): the assessments of their own unit.
+- Scorers: the assessments of the units assigned to them in a campaign; council: every assessment of their
+  campaign. Neither may act on a unit they belong to (workflow.Actor).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+
+from tincay.accounts.choices import Role
+from tincay.accounts.roles import is_admin, user_scopes
+from tincay.assessments.choices import CampaignRole, State
+from tincay.assessments.models import Assessment, Campaign, CampaignMember, Document
+from tincay.assessments.workflow import Actor
+from tincay.orgunits.access import units_reached_by
+
+UNIT_ROLES = {Role.UNIT_LEADER, Role.FOCAL_POINT, Role.CONTRIBUTOR}
+_ACTOR_CACHE = "_tincay_actor_cache"
+
+
+def _own_unit_ids(user: Any) -> set[int]:
+    return {s.unit_id for s in user_scopes(user) if s.role in UNIT_ROLES and s.unit_id}
+
+
+def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+    base = Assessment.objects.select_related("campaign", "unit")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    if is_admin(user):
+        return base
+    q = Q(unit_id__in=_own_unit_ids(user))
+    q |= Q(unit__in=units_reached_by(user, {Role.COORDINATOR}))
+    q |= Q(unit__in=units_reached_by(user, {Role.VIEWER}), state=State.PUBLISHED)
+    members = CampaignMember.objects.filter(user=user)
+    q |= Q(campaign__in=members.filter(role=CampaignRole.COUNCIL).values("campaign"))
+    scored = Assessment.objects.filter(
+        campaign__members__user=user, campaign__members__role=CampaignRole.SCORER, campaign__members__units=F("unit")
+    )
+    q |= Q(pk__in=scored.values("pk"))
+    return base.filter(q)
+
+
+def get_assessment_for_user(user: Any, pk: int) -> Assessment | None:
+    return (
+        assessments_visible_to(user)
+        .select_related("campaign__version__framework", "unit__parent")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+    """Campaigns the user organises, takes part in, or has a visible assessment in."""
+    base = Campaign.objects.select_related("version__framework", "owner_unit")
+    if not getattr(user, "is_authenticated", False):
+        return base.none()
+    if is_admin(user):
+        return base
+    q = Q(owner_unit__in=units_reached_by(user, {Role.COORDINATOR}))
+    q |= Q(members__user=user)
+    q |= Q(pk__in=assessments_visible_to(user).values("campaign_id"))
+    return base.filter(q).distinct()
+
+
+def can_create_campaign(user: Any) -> bool:
+    return any(s.role in (Role.ADMIN, Role.COORDINATOR) for s in user_scopes(user))
+
+
+def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+    """Admins, and coordinators whose scope reaches the organising unit, manage units, team and deadlines."""
+    if is_admin(user):
+        return True
+    if campaign.owner_unit_id is None:
+        return False
+    return units_reached_by(user, {Role.COORDINATOR}).filter(pk=campaign.owner_unit_id).exists()
+
+
+def actor_for(user: Any, assessment: Assessment) -> Actor:
+    """The user's roles over this assessment (cached on the user for the request)."""
+    cache = getattr(user, _ACTOR_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _ACTOR_CACHE, cache)
+    if assessment.pk in cache:
+        return cache[assessment.pk]
+    if not getattr(user, "is_authenticated", False):
+        return Actor(None)
+    roles: set[str] = set()
+    scopes = user_scopes(user)
+    unit = assessment.unit
+    roles |= {s.role for s in scopes if s.role in UNIT_ROLES and s.unit_id == unit.pk}
+    belongs = any(s.unit_id == unit.pk for s in scopes)
+    if is_admin(user):
+        roles.add("admin")
+    elif units_reached_by(user, {Role.COORDINATOR}).filter(pk=unit.pk).exists():
+        roles.add("coordinator")
+    for member in CampaignMember.objects.filter(campaign_id=assessment.campaign_id, user=user):
+        if member.role == CampaignRole.COUNCIL or member.units.filter(pk=unit.pk).exists():
+            roles.add(member.role)
+    actor = Actor(user.pk, frozenset(roles), belongs)
+    cache[assessment.pk] = actor
+    return actor
+
+
+def documents_visible_to(user: Any) -> QuerySet[Document]:
+    """Evidence documents: the unit's people and coordinators see the register; checkers see what is linked
+    to assessments they can see."""
+    base = Document.objects.select_related("unit")
+    if is_admin(user):
+        return base
+    q = Q(unit_id__in=_own_unit_ids(user)) | Q(unit__in=units_reached_by(user, {Role.COORDINATOR}))
+    q |= Q(links__result__assessment__in=assessments_visible_to(user))
+    return base.filter(q).distinct()
+
+
+def can_manage_documents(user: Any, unit: Any) -> bool:
+    return is_admin(user) or unit.pk in _own_unit_ids(user)

@@ -1,0 +1,225 @@
+"""Campaigns, assessments, criterion results (self / scorer / final side by side), evidence, clarifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tincay.assessments.choices import CampaignRole, ClarificationStatus, DocumentKind, Level, State, Visibility
+from tincay.common.models import TimeStampedModel
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Campaign(TimeStampedModel):
+    """One assessment round (kỳ đánh giá) over many units with one issued framework version."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    version = models.ForeignKey(
+        "catalogue.FrameworkVersion",
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("indicator set"),
+    )
+    owner_unit = models.ForeignKey(
+        "orgunits.AdminUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns_owned",
+        verbose_name=_("organised by"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    self_assessment_due = models.DateField(_("self-assessment due"))
+    scoring_due = models.DateField(_("scoring due"))
+    appraisal_due = models.DateField(_("appraisal due"))
+    publication_due = models.DateField(_("publication due"))
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-year", "code"]
+
+    def __str__(self) -> str:
+        return self.title_vi
+
+
+class CampaignMember(models.Model):
+    """A scorer (with the units assigned to them) or a council member of one campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="campaign_roles")
+    role = models.CharField(_("role"), max_length=20, choices=CampaignRole.choices)
+    units = models.ManyToManyField("orgunits.AdminUnit", blank=True, related_name="+", verbose_name=_("assigned units"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "user", "role"], name="campaign_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.campaign.code}"
+
+
+class Assessment(TimeStampedModel):
+    """One unit's self-assessment in a campaign, and everything checked about it afterwards."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey("orgunits.AdminUnit", on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+    baseline = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("baseline")
+    )
+    submitted_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    leader_approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    leader_approved_at = models.DateTimeField(_("approved by the leader at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["campaign", "unit__sort_key"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="assessment_unique_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.campaign.code}"
+
+
+class IndicatorAssignment(models.Model):
+    """The focal point gives an indicator to a department and/or a person of the unit."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    indicator = models.ForeignKey("catalogue.Indicator", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("orgunits.Department", null=True, blank=True, on_delete=models.SET_NULL)
+    assignee = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.indicator_id}"
+
+
+class CriterionResult(models.Model):
+    """Three results side by side for one criterion: the unit's own, the scorer's, and the final one."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey("catalogue.Criterion", on_delete=models.PROTECT, related_name="+")
+    # self-assessment
+    self_level = models.CharField(_("self level"), max_length=10, choices=Level.choices, blank=True)
+    self_value = models.DecimalField(_("measured value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    self_points = models.DecimalField(_("points"), max_digits=8, decimal_places=3, null=True, blank=True)
+    na = models.BooleanField(_("not applicable"), default=False)
+    na_reason = models.TextField(_("why not applicable"), blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    no_evidence_reason = models.TextField(_("why there is no evidence"), blank=True)
+    # independent scoring
+    scorer_level = models.CharField(_("scorer level"), max_length=10, choices=Level.choices, blank=True)
+    scorer_value = models.DecimalField(_("scorer value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    scorer_comment = models.TextField(_("scorer comment"), blank=True)
+    # appraisal
+    final_level = models.CharField(_("final level"), max_length=10, choices=Level.choices, blank=True)
+    final_value = models.DecimalField(_("final value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    final_comment = models.TextField(_("final reason"), blank=True)
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
+    documents = models.ManyToManyField("Document", through="EvidenceLink", related_name="results")
+
+    class Meta:
+        verbose_name = _("criterion result")
+        verbose_name_plural = _("criterion results")
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="result_unique_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.criterion_id}"
+
+
+class Document(TimeStampedModel):
+    """An entry of a unit's evidence register (tài liệu kiểm chứng), reusable across criteria and campaigns."""
+
+    unit = models.ForeignKey("orgunits.AdminUnit", on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("title"), max_length=500)
+    number = models.CharField(_("number/symbol"), max_length=100, blank=True)
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    file = models.FileField(_("file"), upload_to="evidence/", max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    original_name = models.CharField(_("file name"), max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+        ordering = ["-issued_on", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="document_has_file_or_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+class EvidenceLink(models.Model):
+    result = models.ForeignKey(CriterionResult, on_delete=models.CASCADE, related_name="evidence_links")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="links")
+    added_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["result", "document"], name="evidence_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.result_id}→{self.document_id}"
+
+
+class Clarification(TimeStampedModel):
+    """A scorer asks the unit about one criterion; the unit answers."""
+
+    result = models.ForeignKey(CriterionResult, on_delete=models.CASCADE, related_name="clarifications")
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ClarificationStatus.choices, default=ClarificationStatus.OPEN)
+
+    class Meta:
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
+class TransitionRecord(models.Model):
+    """The history of an assessment's states (the audit trail holds the same, hash-linked)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.from_state}→{self.to_state}"

@@ -1,0 +1,1 @@
+"""Writes of the assessments app, by topic: campaigns, results, evidence, transitions."""

@@ -1,0 +1,187 @@
+"""Moving an assessment through the workflow, with data guards, history, audit and notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tincay.accounts import services as account_services
+from tincay.assessments import workflow
+from tincay.assessments.choices import CampaignRole, ClarificationStatus
+from tincay.assessments.models import Assessment, Clarification, CriterionResult, TransitionRecord
+from tincay.assessments.services.errors import AssessmentError
+from tincay.audit import services as audit
+
+NOTIFY: dict[str, tuple[str, ...]] = {
+    "submit": ("unit_leader",),
+    "approve_submission": ("focal_point", "scorer", "coordinator"),
+    "return_submission": ("focal_point",),
+    "request_clarification": ("focal_point", "unit_leader"),
+    "answer_clarification": ("scorer",),
+    "finish_scoring": ("council", "coordinator"),
+    "start_appraisal": ("council", "focal_point"),
+    "approve": ("coordinator", "unit_leader", "focal_point"),
+    "publish": ("unit_leader", "focal_point", "scorer"),
+    "reopen": ("focal_point", "unit_leader", "scorer"),
+}
+
+
+def submission_blockers(assessment: Assessment) -> list[str]:
+    """What stops the unit from submitting: unanswered criteria, criteria without evidence or explanation."""
+    results = assessment.results.annotate(evidence=Count("evidence_links"))
+    unanswered = results.filter(na=False, self_level="", self_value__isnull=True).select_related("criterion")
+    no_evidence = results.filter(evidence=0, no_evidence_reason="", na=False).select_related("criterion")
+    problems = []
+    if codes := [r.criterion.code for r in unanswered.order_by("criterion__order")]:
+        problems.append(_("%(n)s criteria are not answered yet: %(codes)s") % {"n": len(codes), "codes": _short(codes)})
+    if codes := [r.criterion.code for r in no_evidence.order_by("criterion__order")]:
+        problems.append(
+            _("%(n)s criteria have neither evidence nor an explanation of why there is none: %(codes)s")
+            % {"n": len(codes), "codes": _short(codes)}
+        )
+    return problems
+
+
+def _short(codes: list[str]) -> str:
+    return ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
+
+
+def _data_blockers(action: str, assessment: Assessment) -> list[str]:
+    results = assessment.results.filter(na=False)
+    open_questions = Clarification.objects.filter(result__assessment=assessment, status=ClarificationStatus.OPEN)
+    if action == "submit":
+        return submission_blockers(assessment)
+    if action == "request_clarification" and not open_questions.exists():
+        return [_("Write at least one question on a criterion first.")]
+    if action == "answer_clarification" and open_questions.filter(answer="").exists():
+        return [_("Answer every question before sending the answers.")]
+    if action == "finish_scoring":
+        problems = []
+        if n := results.filter(scorer_level="").count():
+            problems.append(_("%(n)s criteria have no scorer level yet.") % {"n": n})
+        if open_questions.exists():
+            problems.append(_("Some clarification questions are still open."))
+        return problems
+    if action == "approve" and (n := results.filter(final_level="").count()):
+        return [_("%(n)s criteria have no final level yet.") % {"n": n}]
+    return []
+
+
+def blockers(actor: workflow.Actor, assessment: Assessment, action: str, reason: str = "") -> list[str]:
+    try:
+        workflow.check(
+            actor, assessment.state, action, submitted_by_id=assessment.submitted_by_id, reason=reason or "-"
+        )
+    except workflow.TransitionRefused as refused:
+        return [str(r) for r in refused.reasons]
+    return _data_blockers(action, assessment)
+
+
+@transaction.atomic
+def assessment_transition(
+    *, user: Any, actor: workflow.Actor, assessment: Assessment, action: str, reason: str = ""
+) -> Assessment:
+    """Make one transition; TransitionRefused / AssessmentError say why not. Audited and notified."""
+    locked = Assessment.objects.select_for_update().select_related("campaign", "unit").get(pk=assessment.pk)
+    transition = workflow.check(actor, locked.state, action, submitted_by_id=locked.submitted_by_id, reason=reason)
+    if problems := _data_blockers(action, locked):
+        raise workflow.TransitionRefused(problems)
+    source, now = locked.state, timezone.now()
+    locked.state, locked.state_changed_at = transition.target, now
+    _side_effects(action, locked, user, now)
+    locked.save()
+    TransitionRecord.objects.create(
+        assessment=locked, action=action, from_state=source, to_state=locked.state, actor=user, reason=reason
+    )
+    audit.record(
+        actor=user,
+        action=f"assessments.{action}",
+        obj=locked,
+        before={"state": source},
+        after={"state": locked.state},
+        reason=reason,
+    )
+    _notify(locked, action, user, reason)
+    return locked
+
+
+def _side_effects(action: str, assessment: Assessment, user: Any, now: Any) -> None:
+    if action == "submit":
+        assessment.submitted_by, assessment.submitted_at = user, now
+    elif action == "approve_submission":
+        assessment.leader_approved_by, assessment.leader_approved_at = user, now
+    elif action == "answer_clarification":
+        Clarification.objects.filter(result__assessment=assessment, status=ClarificationStatus.OPEN).update(
+            status=ClarificationStatus.ANSWERED
+        )
+    elif action == "start_appraisal":
+        # the final result starts from the scorer's; the council changes it with a reason
+        for result in assessment.results.filter(final_level=""):
+            result.final_level, result.final_value = result.scorer_level, result.scorer_value
+            result.save(update_fields=["final_level", "final_value"])
+    elif action == "publish":
+        assessment.published_at = now
+    elif action == "reopen":
+        assessment.published_at = None
+
+
+def _people(assessment: Assessment, roles: tuple[str, ...]) -> set[Any]:
+    model = get_user_model()
+    q = Q(pk__in=[])
+    unit_roles = [r for r in roles if r in ("unit_leader", "focal_point", "contributor")]
+    if unit_roles:
+        q |= Q(memberships__unit=assessment.unit, memberships__role__in=unit_roles)
+    campaign_roles = [r for r in roles if r in CampaignRole.values]
+    for role in campaign_roles:
+        members = Q(campaign_roles__campaign=assessment.campaign, campaign_roles__role=role)
+        if role == CampaignRole.SCORER:
+            members &= Q(campaign_roles__units=assessment.unit)
+        q |= members
+    if "coordinator" in roles and assessment.campaign.created_by_id:
+        q |= Q(pk=assessment.campaign.created_by_id)
+    return set(model.objects.filter(q, is_active=True).distinct())
+
+
+def _notify(assessment: Assessment, action: str, user: Any, reason: str) -> None:
+    recipients = _people(assessment, NOTIFY.get(action, ())) - {user}
+    label = workflow.BY_ACTION[action].label
+    text = _("%(unit)s — %(campaign)s: %(step)s by %(who)s.") % {
+        "unit": assessment.unit.name,
+        "campaign": assessment.campaign.title_vi,
+        "step": label,
+        "who": getattr(user, "display_name", str(user)),
+    }
+    if reason:
+        text += " " + _("Reason: %(reason)s") % {"reason": reason}
+    account_services.notify(users=recipients, text=text, url=reverse("assessments:detail", args=[assessment.pk]))
+
+
+@transaction.atomic
+def clarification_ask(*, user: Any, actor: workflow.Actor, result: CriterionResult, question: str) -> Clarification:
+    if not workflow.can_edit(actor, result.assessment.state, "scorer"):
+        raise AssessmentError(_("Questions can be asked only while you are scoring this assessment."))
+    if not question.strip():
+        raise AssessmentError(_("Write the question."))
+    item = Clarification.objects.create(result=result, question=question.strip(), asked_by=user)
+    audit.record(actor=user, action="assessments.clarification_asked", obj=result, after={"question": item.question})
+    return item
+
+
+@transaction.atomic
+def clarification_answer(*, user: Any, actor: workflow.Actor, item: Clarification, answer: str) -> Clarification:
+    if not workflow.can_edit(actor, item.result.assessment.state, "self"):
+        raise AssessmentError(_("Answers can be given only while clarification is requested."))
+    if not answer.strip():
+        raise AssessmentError(_("Write the answer."))
+    item.answer, item.answered_by, item.answered_at = answer.strip(), user, timezone.now()
+    item.save()
+    audit.record(
+        actor=user, action="assessments.clarification_answered", obj=item.result, after={"answer": item.answer}
+    )
+    return item

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from tincay.assessments.views import campaigns, evidence, workspace
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
+    path("campaigns/<slug:code>/", campaigns.campaign_board, name="board"),
+    path("campaigns/<slug:code>/team/", campaigns.campaign_member, name="campaign_member"),
+    path("campaigns/<slug:code>/publish/", campaigns.campaign_publish, name="campaign_publish"),
+    path("assessments/<int:pk>/", workspace.assessment_detail, name="detail"),
+    path("assessments/<int:pk>/review/", workspace.review, name="review"),
+    path("assessments/<int:pk>/transition/", workspace.transition, name="transition"),
+    path("assessments/<int:pk>/assign/", workspace.assign, name="assign"),
+    path("assessments/<int:pk>/indicators/<str:code>/", workspace.indicator_page, name="indicator"),
+    path("assessments/<int:pk>/results/<int:result_id>/<str:track>/", workspace.result_save, name="result_save"),
+    path("assessments/<int:pk>/results/<int:result_id>/questions/", workspace.clarification_ask, name="ask"),
+    path("assessments/<int:pk>/questions/<int:item_id>/answer/", workspace.clarification_answer, name="answer"),
+    path("assessments/<int:pk>/results/<int:result_id>/evidence/", evidence.link, name="evidence_link"),
+    path(
+        "assessments/<int:pk>/results/<int:result_id>/evidence/<int:document_id>/remove/",
+        evidence.unlink,
+        name="evidence_unlink",
+    ),
+    path("units/<str:key>/documents/", evidence.register, name="register"),
+    path("documents/<int:pk>/download/", evidence.download, name="download"),
+]

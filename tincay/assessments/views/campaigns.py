@@ -1,0 +1,167 @@
+"""Campaign pages: list, open a new campaign, the board of every unit's state, team, bulk publication."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tincay.accounts.choices import Role
+from tincay.assessments import access, selectors, workflow
+from tincay.assessments.choices import CampaignRole, State
+from tincay.assessments.forms import CampaignForm
+from tincay.assessments.models import Campaign
+from tincay.assessments.services import campaigns as campaign_services
+from tincay.assessments.services import transitions
+from tincay.assessments.services.errors import AssessmentError
+from tincay.catalogue.access import versions_visible_to
+from tincay.catalogue.choices import VersionStatus
+from tincay.orgunits.access import units_reached_by
+from tincay.orgunits.models import AdminUnit, PeerGroup
+from tincay.orgunits.selectors import units_on
+
+
+def _campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+    campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
+    if campaign is None:
+        raise Http404(_("This campaign does not exist or is not visible to you."))
+    return campaign
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = access.campaigns_visible_to(request.user).order_by("-year", "code")
+    return render(
+        request,
+        "assessments/campaign_list.html",
+        {
+            "campaigns": campaigns,
+            "can_create": access.can_create_campaign(request.user),
+        },
+    )
+
+
+def _selected_units(request: HttpRequest, data: dict) -> list[AdminUnit]:
+    allowed = units_on(units_reached_by(request.user, {Role.ADMIN, Role.COORDINATOR}), None)
+    chosen = AdminUnit.objects.none()
+    if data["parent_unit"]:
+        below = allowed.filter(path__startswith=f"{data['parent_unit'].strip()}/", level="commune")
+        if data["kinds"]:
+            below = below.filter(kind__in=data["kinds"])
+        if data["peer_group"]:
+            below = below.filter(peer_groups__code=data["peer_group"])
+        chosen |= below
+    elif data["peer_group"]:
+        chosen |= allowed.filter(peer_groups__code=data["peer_group"])
+    codes = [c.strip() for c in data["unit_codes"].replace(",", " ").split() if c.strip()]
+    if codes:
+        found = allowed.filter(key__in=codes)
+        missing = set(codes) - set(found.values_list("key", flat=True))
+        if missing:
+            raise AssessmentError(
+                _("These codes are not today's units within your scope: %(codes)s")
+                % {"codes": ", ".join(sorted(missing))}
+            )
+        chosen |= found
+    return list(chosen.distinct().order_by("sort_key"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    if not access.can_create_campaign(request.user):
+        raise Http404
+    versions = versions_visible_to(request.user).filter(status=VersionStatus.ISSUED).order_by("-issued_at")
+    form = CampaignForm(
+        request.POST or None,
+        versions=versions,
+        peer_groups=PeerGroup.objects.all(),
+        baselines=access.campaigns_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            units = _selected_units(request, data)
+            owner = next(
+                iter(s.unit for s in request.user.memberships.filter(role=Role.COORDINATOR).select_related("unit")),
+                None,
+            )
+            campaign = campaign_services.campaign_create(
+                actor=request.user,
+                code=data["code"],
+                title_vi=data["title_vi"],
+                title_en=data["title_en"],
+                version=versions.get(pk=data["version"]),
+                owner_unit=owner,
+                year=data["year"],
+                deadlines={k: data[k] for k in campaign_services.DEADLINES},
+                units=units,
+                baseline=access.campaigns_visible_to(request.user).filter(code=data["baseline"]).first()
+                if data["baseline"]
+                else None,
+            )
+        except AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Campaign opened with %(n)s units.") % {"n": campaign.assessments.count()})
+            return redirect("assessments:board", code=campaign.code)
+    return render(request, "assessments/campaign_form.html", {"form": form})
+
+
+@login_required
+def campaign_board(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, code)
+    rows = selectors.campaign_board(campaign, access.assessments_visible_to(request.user))
+    return render(
+        request,
+        "assessments/board.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "counts": selectors.state_counts(rows),
+            "can_manage": access.can_manage_campaign(request.user, campaign),
+            "members": campaign.members.select_related("user").prefetch_related("units"),
+            "approved": sum(1 for r in rows if r.assessment.state == State.APPROVED),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_member(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, code)
+    if not access.can_manage_campaign(request.user, campaign):
+        raise Http404
+    user = get_user_model().objects.filter(username=request.POST.get("username", "").strip()).first()
+    role = request.POST.get("role", "")
+    if user is None or role not in CampaignRole.values:
+        messages.error(request, _("Give an existing user name and a role."))
+        return redirect("assessments:board", code=code)
+    keys = request.POST.get("units", "").replace(",", " ").split()
+    units = list(campaign.assessments.filter(unit__key__in=keys).values_list("unit", flat=True))
+    campaign_services.campaign_set_member(
+        actor=request.user, campaign=campaign, user=user, role=role, units=AdminUnit.objects.filter(pk__in=units)
+    )
+    messages.success(request, _("%(name)s appointed.") % {"name": user.display_name})
+    return redirect("assessments:board", code=code)
+
+
+@login_required
+@require_POST
+def campaign_publish(request: HttpRequest, code: str) -> HttpResponse:
+    """Publish every approved assessment of the campaign the user may publish."""
+    campaign = _campaign_or_404(request, code)
+    published = 0
+    for assessment in access.assessments_visible_to(request.user).filter(campaign=campaign, state=State.APPROVED):
+        actor = access.actor_for(request.user, assessment)
+        try:
+            transitions.assessment_transition(user=request.user, actor=actor, assessment=assessment, action="publish")
+        except workflow.TransitionRefused:
+            continue
+        published += 1
+    messages.success(request, _("%(n)s approved assessments published.") % {"n": published})
+    return redirect("assessments:board", code=code)

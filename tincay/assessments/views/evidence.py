@@ -1,0 +1,123 @@
+"""The evidence register of a unit, downloads through a permission check, links to criteria."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tincay.assessments import access
+from tincay.assessments.forms import DocumentForm
+from tincay.assessments.services import evidence as evidence_services
+from tincay.assessments.services.errors import AssessmentError
+from tincay.assessments.views.workspace import assessment_or_404, editable_track
+from tincay.common.files import UploadRejected
+from tincay.orgunits.access import get_unit_for_user
+
+EXPIRY_WARNING_DAYS = 60
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, key: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, key)
+    if unit is None:
+        raise Http404
+    can_manage = access.can_manage_documents(request.user, unit)
+    form = DocumentForm(request.POST or None, request.FILES or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                evidence_services.document_create(
+                    user=request.user, unit=unit, data=form.cleaned_data, upload=form.cleaned_data.get("file")
+                )
+            except (UploadRejected, AssessmentError) as exc:
+                form.add_error("file", str(exc))
+            else:
+                messages.success(request, _("Document added to the register."))
+                return redirect("assessments:register", key=key)
+    today = timezone.localdate()
+    documents = access.documents_visible_to(request.user).filter(unit=unit).order_by("-issued_on", "title")
+    return render(
+        request,
+        "assessments/register.html",
+        {
+            "unit": unit,
+            "documents": documents,
+            "form": form,
+            "today": today,
+            "soon": today + dt.timedelta(days=EXPIRY_WARNING_DAYS),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.documents_visible_to(request.user).filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    if not document.file:
+        return HttpResponseRedirect(document.url)
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.original_name or f"tai-lieu-{document.pk}"
+    )
+    response["Content-Type"] = document.content_type or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def link(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
+    """Attach evidence to a criterion: an existing document of the register, or a new upload."""
+    assessment, actor = assessment_or_404(request, pk)
+    result = assessment.results.select_related("criterion__indicator", "assessment").filter(pk=result_id).first()
+    if result is None or editable_track(actor, assessment.state) != "self":
+        raise Http404
+    back = reverse("assessments:indicator", args=[pk, result.criterion.indicator.code]) + f"#c-{result.pk}"
+    if request.POST.get("document"):
+        document = assessment.unit.documents.filter(pk=request.POST["document"]).first()
+        if document is None:
+            raise Http404
+    else:
+        form = DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        try:
+            document = evidence_services.document_create(
+                user=request.user, unit=assessment.unit, data=form.cleaned_data, upload=form.cleaned_data.get("file")
+            )
+        except (UploadRejected, AssessmentError) as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+    try:
+        evidence_services.evidence_link(user=request.user, result=result, document=document)
+        messages.success(request, _("Evidence attached."))
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def unlink(request: HttpRequest, pk: int, result_id: int, document_id: int) -> HttpResponse:
+    assessment, actor = assessment_or_404(request, pk)
+    result = assessment.results.select_related("criterion__indicator").filter(pk=result_id).first()
+    document = assessment.unit.documents.filter(pk=document_id).first()
+    if result is None or document is None or editable_track(actor, assessment.state) != "self":
+        raise Http404
+    evidence_services.evidence_unlink(user=request.user, result=result, document=document)
+    return redirect(reverse("assessments:indicator", args=[pk, result.criterion.indicator.code]) + f"#c-{result.pk}")

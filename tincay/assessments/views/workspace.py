@@ -1,0 +1,307 @@
+"""One assessment: overview with actions, indicator pages with the three tracks, saving as you go."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tincay.assessments import access, selectors, workflow
+from tincay.assessments.choices import DocumentKind, State
+from tincay.assessments.forms import TRACK_FORMS, AssignmentForm, TransitionForm
+from tincay.assessments.models import Assessment, Clarification, CriterionResult, IndicatorAssignment
+from tincay.assessments.services import results as result_services
+from tincay.assessments.services import transitions
+from tincay.assessments.services.errors import AssessmentError, ConflictError
+from tincay.audit import services as audit
+
+
+def assessment_or_404(request: HttpRequest, pk: int) -> tuple[Assessment, workflow.Actor]:
+    assessment = access.get_assessment_for_user(request.user, pk)
+    if assessment is None:
+        raise Http404(_("This assessment does not exist or is not visible to you."))
+    return assessment, access.actor_for(request.user, assessment)
+
+
+def editable_track(actor: workflow.Actor, state: str) -> str | None:
+    return next((t for t in workflow.TRACKS if workflow.can_edit(actor, state, t)), None)
+
+
+def _may_edit_indicator(request: HttpRequest, actor: workflow.Actor, block: Any, track: str | None) -> bool:
+    """Contributors write only the indicators given to them or to their department."""
+    if track != "self" or actor.effective_roles() - {"contributor"}:
+        return track is not None
+    assignment = block.assignment
+    if assignment is None:
+        return False
+    departments = set(request.user.memberships.exclude(department=None).values_list("department_id", flat=True))
+    return assignment.assignee_id == request.user.pk or assignment.department_id in departments
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, actor = assessment_or_404(request, pk)
+    pillars = selectors.workspace(assessment)
+    rows = [r for p in pillars for b in p.indicators for r in b.results]
+    scores = selectors.assessment_scores(assessment, rows)
+    actions = [
+        (t, transitions.blockers(actor, assessment, t.action, reason="-"))
+        for t in workflow.actions_for(actor, assessment.state)
+    ]
+    can_assign = "focal_point" in actor.effective_roles() and assessment.state == State.DRAFT
+    unit = assessment.unit
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "assessment": assessment,
+            "actor": actor,
+            "pillars": pillars,
+            "scores": scores,
+            "actions": actions,
+            "history": assessment.transitions.select_related("actor"),
+            "track": editable_track(actor, assessment.state),
+            "assign_form": AssignmentForm(
+                departments=unit.departments.filter(is_active=True),
+                people=get_user_model().objects.filter(memberships__unit=unit).distinct(),
+            )
+            if can_assign
+            else None,
+            "answered": sum(1 for r in rows if r.na or r.self_level or r.self_value is not None),
+            "total": len(rows),
+        },
+    )
+
+
+@login_required
+def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment, actor = assessment_or_404(request, pk)
+    pillars = selectors.workspace(assessment, indicator_code=code)
+    if not pillars:
+        raise Http404
+    block = pillars[0].indicators[0]
+    track = editable_track(actor, assessment.state)
+    can_edit = _may_edit_indicator(request, actor, block, track)
+    forms = {r.pk: _form_for(track, r) for r in block.results} if can_edit else {}
+    codes = list(assessment.campaign.version.indicators.order_by("order").values_list("code", flat=True))
+    position = codes.index(code)
+    return render(
+        request,
+        "assessments/indicator.html",
+        {
+            "assessment": assessment,
+            "actor": actor,
+            "item": block,
+            "pillar": pillars[0].pillar,
+            "track": track,
+            "can_edit": can_edit,
+            "forms": forms,
+            "documents": assessment.unit.documents.order_by("-issued_on", "title")
+            if can_edit and track == "self"
+            else [],
+            "can_ask": workflow.can_edit(actor, assessment.state, "scorer"),
+            "today": timezone.localdate(),
+            "kinds": DocumentKind.choices,
+            "can_answer": workflow.can_edit(actor, assessment.state, "self")
+            and assessment.state == State.CLARIFICATION,
+            "previous_code": codes[position - 1] if position else None,
+            "next_code": codes[position + 1] if position + 1 < len(codes) else None,
+        },
+    )
+
+
+def _form_for(track: str | None, result: CriterionResult, data: Any = None) -> Any:
+    if track is None:
+        return None
+    initial = {name: getattr(result, name) for name in result_services.TRACK_FIELDS[track]}
+    initial["revision"] = result.revision
+    return TRACK_FORMS[track](data, initial=initial, prefix=f"r{result.pk}")
+
+
+@login_required
+@require_POST
+def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> HttpResponse:
+    """Autosave (HTMX) or plain POST of one track of one criterion. Typed text is never thrown away."""
+    assessment, actor = assessment_or_404(request, pk)
+    result = assessment.results.select_related("criterion__indicator", "updated_by").filter(pk=result_id).first()
+    if result is None or track not in workflow.TRACKS:
+        raise Http404
+    form = _form_for(track, result, request.POST)
+    context: dict[str, Any] = {"result": result, "track": track, "assessment": assessment}
+    status = 200
+    if not form.is_valid():
+        context["error"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        if track in ("self",) and data.get("self_level") is None:
+            data["self_level"] = ""
+        try:
+            context["result"] = result_services.result_save(
+                user=request.user,
+                actor=actor,
+                result=result,
+                track=track,
+                data=_blank_levels(data),
+                revision=form.cleaned_data["revision"],
+            )
+            context["saved"] = True
+        except ConflictError as conflict:
+            context.update(conflict=conflict.current, message=str(conflict), mine=data)
+            status = 409
+        except AssessmentError as exc:
+            context["error"] = str(exc)
+            status = 400
+    if request.htmx:
+        return render(request, "assessments/_save_status.html", context)  # 200 so htmx swaps the message in
+    if context.get("saved"):
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, context.get("message") or context.get("error", ""))
+    url = reverse("assessments:indicator", args=[assessment.pk, result.criterion.indicator.code])
+    return (
+        redirect(f"{url}#c-{result.pk}")
+        if status == 200
+        else _rerender(request, assessment, result, form, status, context)
+    )
+
+
+def _blank_levels(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("" if k.endswith("_level") and not v else v) for k, v in data.items()}
+
+
+def _rerender(request, assessment, result, form, status, context) -> HttpResponse:
+    response = indicator_page(request, assessment.pk, result.criterion.indicator.code)
+    response.status_code = status
+    return response
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, actor = assessment_or_404(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            transitions.assessment_transition(
+                user=request.user,
+                actor=actor,
+                assessment=assessment,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except workflow.TransitionRefused as refused:
+            for reason in refused.reasons:
+                messages.error(request, reason)
+        else:
+            messages.success(
+                request, _("Done: %(step)s.") % {"step": workflow.BY_ACTION[form.cleaned_data["action"]].label}
+            )
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment, actor = assessment_or_404(request, pk)
+    if "focal_point" not in actor.effective_roles() or assessment.state != State.DRAFT:
+        raise Http404
+    indicator = assessment.campaign.version.indicators.filter(code=request.POST.get("indicator")).first()
+    if indicator is None:
+        raise Http404
+    department = assessment.unit.departments.filter(pk=request.POST.get("department") or 0).first()
+    assignee = (
+        get_user_model().objects.filter(pk=request.POST.get("assignee") or 0, memberships__unit=assessment.unit).first()
+    )
+    IndicatorAssignment.objects.update_or_create(
+        assessment=assessment, indicator=indicator, defaults={"department": department, "assignee": assignee}
+    )
+    audit.record(
+        actor=request.user,
+        action="assessments.indicator_assigned",
+        obj=assessment,
+        after={
+            "indicator": indicator.code,
+            "department": getattr(department, "name", None),
+            "assignee": getattr(assignee, "username", None),
+        },
+    )
+    messages.success(request, _("Indicator %(code)s assigned.") % {"code": indicator.code})
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def clarification_ask(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
+    assessment, actor = assessment_or_404(request, pk)
+    result = assessment.results.select_related("criterion__indicator", "assessment").filter(pk=result_id).first()
+    if result is None:
+        raise Http404
+    try:
+        transitions.clarification_ask(
+            user=request.user, actor=actor, result=result, question=request.POST.get("question", "")
+        )
+        messages.success(request, _("Question added. Send all questions with “Send clarification questions”."))
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("assessments:indicator", args=[pk, result.criterion.indicator.code]) + f"#c-{result.pk}")
+
+
+@login_required
+@require_POST
+def clarification_answer(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    assessment, actor = assessment_or_404(request, pk)
+    item = (
+        Clarification.objects.select_related("result__criterion__indicator", "result__assessment")
+        .filter(pk=item_id, result__assessment=assessment)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    try:
+        transitions.clarification_answer(
+            user=request.user, actor=actor, item=item, answer=request.POST.get("answer", "")
+        )
+        messages.success(request, _("Answer saved."))
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    return redirect(
+        reverse("assessments:indicator", args=[pk, item.result.criterion.indicator.code]) + f"#c-{item.result.pk}"
+    )
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Council view: criteria where the unit's own level and the scorer's differ most come first."""
+    assessment, actor = assessment_or_404(request, pk)
+    rank = {"red": 0, "yellow": 1, "green": 2}
+    rows = list(selectors.results_with_details(assessment).select_related("criterion__indicator"))
+
+    def gap(r: CriterionResult) -> int:
+        if r.na or not r.self_level or not r.scorer_level:
+            return -1
+        return abs(rank[r.self_level] - rank[r.scorer_level])
+
+    rows.sort(key=lambda r: (-gap(r), r.criterion.order))
+    for r in rows:
+        r.gap = gap(r)
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "scores": selectors.assessment_scores(assessment, rows),
+            "can_finalise": workflow.can_edit(actor, assessment.state, "final"),
+            "forms": {r.pk: _form_for("final", r) for r in rows}
+            if workflow.can_edit(actor, assessment.state, "final")
+            else {},
+        },
+    )
