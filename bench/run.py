@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -18,6 +20,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench import assessments as assessments_bench  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 PAGES = [
@@ -69,6 +73,10 @@ def main() -> None:
                 times.append(1000 * (time.perf_counter() - start))
         p90 = sorted(times)[int(0.9 * (len(times) - 1))]
         print(f"  {label:<58} {statistics.median(times):7.1f}ms {p90:6.1f}ms {len(queries):8d}", flush=True)
+
+    print("\n  assessments (issue 3)")
+    assessments_bench.run()
+    subprocess.run([sys.executable, "-m", "bench.worker_memory"], check=True)
 
 
 if __name__ == "__main__":

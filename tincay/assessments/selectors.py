@@ -14,6 +14,7 @@ from tincay.assessments import scoring
 from tincay.assessments.choices import ClarificationStatus, State
 from tincay.assessments.models import Assessment, Campaign, Clarification, CriterionResult, EvidenceLink
 from tincay.catalogue.models import Criterion, Indicator, Pillar
+from tincay.common.i18n import current_language
 
 ANSWERED = Q(na=True) | ~Q(self_level="") | Q(self_value__isnull=False)
 STATE_ORDER = list(State.values)
@@ -168,6 +169,12 @@ def _answer(result: CriterionResult, track: str) -> scoring.Answer:
         )
     level, value = getattr(result, f"{track}_level"), getattr(result, f"{track}_value")
     return scoring.Answer(level=level or None, value=num(value), na=result.na)
+
+
+def class_labels(scheme: dict[str, Any]) -> dict[str, str]:
+    """Classification code → label in the active language (Vietnamese when not translated)."""
+    language = current_language()
+    return {c["code"]: c["label"].get(language) or c["label"]["vi"] for c in scheme["classes"]}
 
 
 def assessment_scores(

@@ -15,7 +15,6 @@ urlpatterns = [
     path("assessments/<int:pk>/transition/", workspace.transition, name="transition"),
     path("assessments/<int:pk>/assign/", workspace.assign, name="assign"),
     path("assessments/<int:pk>/indicators/<str:code>/", workspace.indicator_page, name="indicator"),
-    path("assessments/<int:pk>/results/<int:result_id>/<str:track>/", workspace.result_save, name="result_save"),
     path("assessments/<int:pk>/results/<int:result_id>/questions/", workspace.clarification_ask, name="ask"),
     path("assessments/<int:pk>/questions/<int:item_id>/answer/", workspace.clarification_answer, name="answer"),
     path("assessments/<int:pk>/results/<int:result_id>/evidence/", evidence.link, name="evidence_link"),
@@ -24,6 +23,8 @@ urlpatterns = [
         evidence.unlink,
         name="evidence_unlink",
     ),
+    # last among results/…/: <track> would otherwise swallow "questions" and "evidence"
+    path("assessments/<int:pk>/results/<int:result_id>/<str:track>/", workspace.result_save, name="result_save"),
     path("units/<str:key>/documents/", evidence.register, name="register"),
     path("documents/<int:pk>/download/", evidence.download, name="download"),
 ]

@@ -16,6 +16,7 @@ from tincay.orgunits.choices import LinkRole
 from tincay.orgunits.models import AdminUnit, LineageLink, Membership
 
 _MAX_LINEAGE_DEPTH = 6
+_REACH_CACHE = "_tincay_reach_cache"
 MANAGER_ROLES = {Role.ADMIN, Role.COORDINATOR}
 
 
@@ -51,17 +52,27 @@ def units_visible_to(user: Any) -> QuerySet[AdminUnit]:
 
 
 def units_reached_by(user: Any, roles: set[str] | None = None) -> QuerySet[AdminUnit]:
-    """Units the user's scopes (optionally only those of ``roles``) reach, with their historical predecessors."""
+    """Units the user's scopes (optionally only those of ``roles``) reach, with their historical predecessors.
+
+    The lineage walk runs once per user object and set of roles (a request), then the result is reused.
+    """
     scopes = [s for s in user_scopes(user) if roles is None or s.role in roles]
     if not scopes:
         return AdminUnit.objects.none()
     if any(scope.path is None for scope in scopes):
         return AdminUnit.objects.all()
-    in_scope = AdminUnit.objects.filter(_scope_filter(scopes))
-    predecessors = _predecessor_ids(in_scope)
+    cache = user.__dict__.setdefault(_REACH_CACHE, {})
+    key = frozenset(roles) if roles is not None else None
+    if key not in cache:
+        cache[key] = _predecessor_ids(AdminUnit.objects.filter(_scope_filter(scopes)))
+    predecessors = cache[key]
     if not predecessors:
-        return in_scope
+        return AdminUnit.objects.filter(_scope_filter(scopes))
     return AdminUnit.objects.filter(_scope_filter(scopes) | Q(pk__in=predecessors))
+
+
+def forget_reach(user: Any) -> None:
+    user.__dict__.pop(_REACH_CACHE, None)
 
 
 def get_unit_for_user(user: Any, key: str) -> AdminUnit | None:

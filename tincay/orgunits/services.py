@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from tincay.accounts.choices import NATIONAL_ROLES, SUBTREE_ROLES
 from tincay.accounts.roles import forget_scopes
 from tincay.audit import services as audit
+from tincay.orgunits.access import forget_reach
 from tincay.orgunits.models import AdminUnit, Department, Membership, PeerGroup
 
 
@@ -42,6 +43,7 @@ def membership_grant(
         membership.subtree, membership.department = subtree, department
         membership.save()
     forget_scopes(user)
+    forget_reach(user)
     audit.record(
         actor=actor,
         action="orgunits.membership_granted",
@@ -62,6 +64,7 @@ def membership_revoke(*, actor: Any, membership: Membership, reason: str = "") -
     membership_id = membership.pk
     membership.delete()
     forget_scopes(membership.user)
+    forget_reach(membership.user)
     audit.record(
         actor=actor,
         action="orgunits.membership_revoked",

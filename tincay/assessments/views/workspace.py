@@ -66,6 +66,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actor": actor,
             "pillars": pillars,
             "scores": scores,
+            "class_labels": selectors.class_labels(assessment.campaign.version.scoring),
             "actions": actions,
             "history": assessment.transitions.select_related("actor"),
             "track": editable_track(actor, assessment.state),
@@ -123,7 +124,10 @@ def _form_for(track: str | None, result: CriterionResult, data: Any = None) -> A
         return None
     initial = {name: getattr(result, name) for name in result_services.TRACK_FIELDS[track]}
     initial["revision"] = result.revision
-    return TRACK_FORMS[track](data, initial=initial, prefix=f"r{result.pk}")
+    form = TRACK_FORMS[track](data, initial=initial, prefix=f"r{result.pk}")
+    if result.criterion.type != "performance":
+        form.fields.pop(f"{track}_value", None)  # only measured criteria take a value
+    return form
 
 
 @login_required
@@ -299,6 +303,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "rows": rows,
             "scores": selectors.assessment_scores(assessment, rows),
+            "class_labels": selectors.class_labels(assessment.campaign.version.scoring),
             "can_finalise": workflow.can_edit(actor, assessment.state, "final"),
             "forms": {r.pk: _form_for("final", r) for r in rows}
             if workflow.can_edit(actor, assessment.state, "final")
