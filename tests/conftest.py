@@ -22,6 +22,13 @@ DANG_LAM_2023 = "11413-2025"  # the pilot ward as it stood until 30/06/2025
 HA_NOI = "01"
 
 
+def pytest_configure(config):
+    """Tests hash passwords with a fast hasher; production keeps Django's PBKDF2 default."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

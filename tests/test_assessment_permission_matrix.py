@@ -1,5 +1,9 @@
 """Role × {own unit, parent, sibling, other province} × every state × every transition and read.
 
+Places are named from the ward personas' side: Hải An is their own unit and a *child* of Hải Phòng, the own
+unit of the city-level personas (coordinator, viewer, scorer and council memberships); Hồng Bàng is a sibling
+ward; a Hà Nội ward is another province.
+
 The oracle below is written out by hand from DESIGN.md §1 and §5; the code must agree with it exactly:
 zero leaks, zero wrong refusals. Reads are checked through the pages and the API, transitions through the
 decision function and, at each action's own source state, through the page that performs it.
@@ -108,4 +112,23 @@ def test_transitions_through_the_pages_match_the_oracle(world, action):
             assessment.refresh_from_db()
             moved = assessment.state == BY_ACTION[action].target
             assert moved == (action in allowed(persona, place)), (persona, place, action)
+            Clarification.objects.filter(result__assessment=assessment).delete()
+
+
+@pytest.mark.parametrize("action", list(BY_ACTION))
+def test_transitions_through_the_api_match_the_oracle(world, action):
+    everyone, assessments = world
+    for persona in PERSONAS:
+        api = APIClient()
+        api.force_authenticate(everyone[persona])
+        for place, assessment in assessments.items():
+            _prepare(assessment, action, everyone)
+            response = api.post(
+                f"/api/v1/assessments/{assessment.pk}/transitions/", {"action": action, "reason": "API"}
+            )
+            assessment.refresh_from_db()
+            moved = assessment.state == BY_ACTION[action].target
+            assert moved == (action in allowed(persona, place)), (persona, place, action, response.status_code)
+            if not moved:
+                assert response.status_code in (403, 404)
             Clarification.objects.filter(result__assessment=assessment).delete()

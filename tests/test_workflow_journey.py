@@ -97,3 +97,18 @@ def test_notifications_page_lists_and_marks_read(client_for, users):
     assert "Có việc mới" in client.get("/accounts/notifications/").content.decode()
     client.post("/accounts/notifications/")
     assert not users["daumoi"].notifications.filter(read_at__isnull=True).exists()
+
+
+def test_council_publishes_the_approved_results_from_the_board(client_for, users):
+    campaign = make_campaign(users, code="cong-bo")
+    Assessment.objects.filter(campaign=campaign).update(state="approved")
+    page = client_for("thamdinh").get(f"/campaigns/{campaign.code}/")
+    assert "Công bố các kết quả đã phê duyệt" in page.content.decode()
+    client_for("thamdinh").post(f"/campaigns/{campaign.code}/publish/")
+    states = dict(Assessment.objects.filter(campaign=campaign).values_list("unit__key", "state"))
+    # the council member belongs to Hải Phòng (31), so that one stays for the coordinator (maker ≠ checker)
+    assert states["31"] == "approved" and {k: v for k, v in states.items() if k != "31"} == {
+        "11413": "published",
+        "11311": "published",
+        "00004": "published",
+    }

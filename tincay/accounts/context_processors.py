@@ -13,7 +13,10 @@ from tincay.accounts.roles import has_role, user_scopes
 def navigation(request: Any) -> dict[str, Any]:
     """Menu entries by role (DESIGN.md §1); the pages themselves still check access."""
     user = request.user
-    items: list[tuple[str, Any]] = [(reverse("catalogue:index"), _("Indicator sets"))]
+    items: list[tuple[str, Any]] = [
+        (reverse("portal:index"), _("Public results")),
+        (reverse("catalogue:index"), _("Indicator sets")),
+    ]
     unread = 0
     if getattr(user, "is_authenticated", False):
         items.append((reverse("assessments:campaigns"), _("Campaigns")))

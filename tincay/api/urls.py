@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
-from tincay.api import assessments, views
+from tincay.api import assessments, results, views
 
 app_name = "api"
 
@@ -24,5 +24,9 @@ urlpatterns = [
         assessments.EvidenceLinkCreate.as_view(),
         name="result-evidence",
     ),
+    path("results/assessments/<int:pk>/", results.UnitResults.as_view(), name="results-assessment"),
+    path("results/campaigns/<slug:code>/heatmap/", results.Heatmap.as_view(), name="results-heatmap"),
+    path("results/units/<str:key>/trend/", results.Trend.as_view(), name="results-trend"),
+    path("public/campaigns/<slug:code>/snapshots/", results.Snapshots.as_view(), name="public-snapshots"),
     path("assessments/<int:pk>/transitions/", assessments.TransitionCreate.as_view(), name="transitions"),
 ]

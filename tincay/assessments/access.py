@@ -34,7 +34,7 @@ def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
         return base.none()
     if is_admin(user):
         return base
-    q = Q(unit_id__in=_own_unit_ids(user))
+    q = Q(unit__in=units_reached_by(user, UNIT_ROLES))  # own unit and the units it came from (history)
     q |= Q(unit__in=units_reached_by(user, {Role.COORDINATOR}))
     q |= Q(unit__in=units_reached_by(user, {Role.VIEWER}), state=State.PUBLISHED)
     members = CampaignMember.objects.filter(user=user)

@@ -80,6 +80,7 @@ class Assessment(TimeStampedModel):
     leader_approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     leader_approved_at = models.DateTimeField(_("approved by the leader at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    scores_stale = models.BooleanField(default=True, db_index=True)
 
     class Meta:
         verbose_name = _("assessment")
@@ -223,3 +224,26 @@ class TransitionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}: {self.from_state}→{self.to_state}"
+
+
+class AssessmentScore(models.Model):
+    """The scoring engine's output for one assessment and track, kept for analytics (heat maps, rankings).
+
+    Saving a result marks the assessment's scores stale; readers refresh stale ones before use
+    (``services.scores.scores_refresh``), so pages never recompute thousands of assessments.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    track = models.CharField(max_length=10)
+    total = models.FloatField(null=True)
+    classification = models.CharField(max_length=40, blank=True)
+    complete = models.BooleanField(default=False)
+    indicators = models.JSONField(default=dict)  # {"1.1": [score or null, colour or null], ...}
+    pillars = models.JSONField(default=dict)  # {"1": score or null, ...}
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "track"], name="score_unique_track")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.track} {self.total}"

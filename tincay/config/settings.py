@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "tincay.orgunits",
     "tincay.catalogue",
     "tincay.assessments",
+    "tincay.reports",
+    "tincay.portal",
     "tincay.api",
     "tincay.demo",
 ]

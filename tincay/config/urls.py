@@ -13,6 +13,8 @@ urlpatterns = [
     path("catalogue/", include("tincay.catalogue.urls")),
     path("", include("tincay.orgunits.urls")),
     path("", include("tincay.assessments.urls")),
+    path("", include("tincay.reports.urls")),
+    path("public/", include("tincay.portal.urls")),
     path("api/v1/", include("tincay.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

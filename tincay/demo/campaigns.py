@@ -22,6 +22,7 @@ from tincay.catalogue.selectors import version_by_ref
 from tincay.demo.constants import DEMO_PASSWORD
 from tincay.orgunits import services as unit_services
 from tincay.orgunits.models import AdminUnit
+from tincay.reports.services import snapshot_create
 
 PILOT_CODE = "thi-diem-hai-phong-2023"
 CURRENT_CODE = "hai-phong-2026"
@@ -95,6 +96,7 @@ def seed_pilot_campaign(actor: Any, scorer: Any, council: Any) -> Campaign:
             final_state=State.PUBLISHED,
             reason="Dữ liệu mẫu: kết quả thí điểm 2023 nhập lại từ hồ sơ giấy.",
         )
+    snapshot_create(actor=actor, campaign=campaign)
     return campaign
 
 
@@ -170,7 +172,11 @@ def _fill_hai_an(assessment: Assessment, people: dict[str, Any]) -> None:
         },
     )
     rng = random.Random("tincay-demo-hai-an-2026")  # noqa: S311 - demo data
-    for result in assessment.results.select_related("criterion").filter(criterion__code__startswith="1.")[:40]:
+    for result in (
+        assessment.results.select_related("criterion")
+        .filter(criterion__code__startswith="1.")
+        .order_by("criterion__order")[:40]
+    ):
         results.result_save(
             user=user,
             actor=actor,

@@ -14,6 +14,7 @@ from tincay.assessments.choices import Level, State
 from tincay.assessments.models import Assessment, CriterionResult, TransitionRecord
 from tincay.assessments.services.errors import AssessmentError
 from tincay.assessments.services.results import TRACK_FIELDS
+from tincay.assessments.services.scores import mark_stale
 from tincay.audit import services as audit
 
 IMPORTABLE = {name for fields in TRACK_FIELDS.values() for name in fields}
@@ -63,6 +64,7 @@ def assessment_import_results(
         changed.append(result)
     fields = sorted({name for values in cleaned.values() for name in values} | {"revision", "updated_by", "updated_at"})
     CriterionResult.objects.bulk_update(changed, fields, batch_size=500)
+    mark_stale([assessment.pk])
     if final_state and final_state != assessment.state:
         if final_state not in State.values:
             raise AssessmentError(_("Unknown state."))

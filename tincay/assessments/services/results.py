@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tincay.assessments import workflow
 from tincay.assessments.models import CriterionResult
 from tincay.assessments.services.errors import AssessmentError, ConflictError
+from tincay.assessments.services.scores import mark_stale
 from tincay.audit import services as audit
 
 TRACK_FIELDS: dict[str, tuple[str, ...]] = {
@@ -50,7 +51,11 @@ def result_save(
 ) -> CriterionResult:
     """Save one track of one criterion. ``revision`` is the one the form was loaded with; a different stored
     revision means someone else saved meanwhile: ConflictError carries their version, nothing is written."""
-    locked = CriterionResult.objects.select_for_update().select_related("assessment", "updated_by").get(pk=result.pk)
+    locked = (
+        CriterionResult.objects.select_for_update(of=("self",))
+        .select_related("assessment", "updated_by")
+        .get(pk=result.pk)
+    )
     if not workflow.can_edit(actor, locked.assessment.state, track):
         raise AssessmentError(_("You cannot change this result in the assessment's current state."))
     if locked.revision != revision:
@@ -69,6 +74,7 @@ def result_save(
     locked.updated_by = user
     locked.updated_at = timezone.now()
     locked.save()
+    mark_stale([locked.assessment_id])
     audit.record(
         actor=user, action=f"assessments.result_saved_{track}", obj=locked, before=before, after=snapshot(locked, track)
     )

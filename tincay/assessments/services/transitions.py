@@ -88,7 +88,7 @@ def assessment_transition(
     *, user: Any, actor: workflow.Actor, assessment: Assessment, action: str, reason: str = ""
 ) -> Assessment:
     """Make one transition; TransitionRefused / AssessmentError say why not. Audited and notified."""
-    locked = Assessment.objects.select_for_update().select_related("campaign", "unit").get(pk=assessment.pk)
+    locked = Assessment.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=assessment.pk)
     transition = workflow.check(actor, locked.state, action, submitted_by_id=locked.submitted_by_id, reason=reason)
     if problems := _data_blockers(action, locked):
         raise workflow.TransitionRefused(problems)
@@ -125,6 +125,7 @@ def _side_effects(action: str, assessment: Assessment, user: Any, now: Any) -> N
         for result in assessment.results.filter(final_level=""):
             result.final_level, result.final_value = result.scorer_level, result.scorer_value
             result.save(update_fields=["final_level", "final_value"])
+        assessment.scores_stale = True
     elif action == "publish":
         assessment.published_at = now
     elif action == "reopen":

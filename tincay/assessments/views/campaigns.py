@@ -124,6 +124,8 @@ def campaign_board(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "counts": selectors.state_counts(rows),
             "can_manage": access.can_manage_campaign(request.user, campaign),
+            "can_publish": access.can_manage_campaign(request.user, campaign)
+            or campaign.members.filter(user=request.user, role=CampaignRole.COUNCIL).exists(),
             "members": campaign.members.select_related("user").prefetch_related("units"),
             "approved": sum(1 for r in rows if r.assessment.state == State.APPROVED),
         },

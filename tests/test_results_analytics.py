@@ -1,0 +1,68 @@
+"""Internal results: the 4-pillar matrix with three tracks and gaps, heat map, ranking, trends through lineage;
+query counts constant in the number of units."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tincay.assessments.models import Assessment, Campaign
+from tincay.reports import selectors
+
+pytestmark = pytest.mark.django_db
+PILOT = "thi-diem-hai-phong-2023"
+
+
+def test_unit_results_show_three_tracks_side_by_side(client_for):
+    assessment = Assessment.objects.filter(campaign__code=PILOT, unit__key="11413-2025").get()
+    page = client_for("dieuphoi").get(f"/results/assessments/{assessment.pk}/")
+    results = page.context["results"]
+    assert len(results.pillars) == 4 and sum(len(c) for _p, c, _s in results.pillars) == 39
+    assert all(results.totals[t] is not None for t in ("self", "scorer", "final"))
+    assert results.totals["self"] >= results.totals["scorer"]  # the demo units rate themselves greener
+
+
+def test_heatmap_ranking_and_rollup(client_for):
+    page = client_for("dieuphoi").get(f"/results/campaigns/{PILOT}/")
+    rows = page.context["rows"]
+    assert len(rows) == 12 and all(len(r.colours) == 39 for r in rows)
+    ranks = [rank for rank, _row in page.context["ranking"]]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
+    counts = dict(page.context["rollup"][0][1])
+    assert sum(counts.values()) == 12
+
+
+def test_heatmap_is_limited_to_a_subtree(client_for):
+    page = client_for("quantri").get(f"/results/campaigns/{PILOT}/", {"unit": "306-2025"})
+    assert {r.assessment.unit.key for r in page.context["rows"]} == {"306-2025", "11413-2025"}
+
+
+def test_trend_of_a_merged_unit_shows_its_predecessors_labelled(client_for):
+    page = client_for("lanhdao").get("/results/units/11413/")
+    points = page.context["points"]
+    names = {p.assessment.unit.name: p.predecessor for p in points}
+    assert names["Phường Đằng Lâm"] is True and names["Quận Hải An"] is True
+    assert names["Phường Hải An"] is False
+
+
+def _queries(client, url) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_units(client_for, users):
+    """Same pages over a 2-unit and a 12-unit campaign."""
+    from tests.assessment_fixtures import make_campaign
+
+    small = make_campaign(users, code="nho", units={"a": "11413", "b": "11311"})
+    for a in small.assessments.all():
+        a.results.update(final_level="green", scorer_level="yellow", self_level="green")
+        Assessment.objects.filter(pk=a.pk).update(scores_stale=True)
+    client = client_for("quantri")
+    selectors.scores_of(Assessment.objects.all(), "final")  # refresh once, as a page would
+    big = _queries(client, f"/results/campaigns/{PILOT}/")
+    assert _queries(client, f"/results/campaigns/{small.code}/") == big
+    assessment = Campaign.objects.get(code=PILOT).assessments.first()
+    assert _queries(client, f"/results/assessments/{assessment.pk}/") <= 14
+    assert _queries(client, "/public/campaigns/thi-diem-hai-phong-2023/") <= 12

@@ -1,0 +1,47 @@
+"""Results API: unit results, heat map with ranking, trends through lineage, public snapshots."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tincay.assessments.models import Assessment
+
+pytestmark = pytest.mark.django_db
+PILOT = "thi-diem-hai-phong-2023"
+
+
+@pytest.fixture
+def api(users):
+    def make(username):
+        client = APIClient()
+        if username:
+            client.force_authenticate(users[username])
+        return client
+
+    return make
+
+
+def test_unit_results(api):
+    assessment = Assessment.objects.get(campaign__code=PILOT, unit__key="11413-2025")
+    body = api("dieuphoi").get(f"/api/v1/results/assessments/{assessment.pk}/").json()
+    assert len(body["pillars"]) == 4 and sum(len(p["indicators"]) for p in body["pillars"]) == 39
+    assert set(body["totals"]) == {"self", "scorer", "final"}
+    assert api("xem").get(f"/api/v1/results/assessments/{assessment.pk}/").status_code == 200  # published
+    assert api(None).get(f"/api/v1/results/assessments/{assessment.pk}/").status_code in (401, 403)
+
+
+def test_heatmap_is_ranked_and_scoped(api):
+    body = api("dieuphoi").get(f"/api/v1/results/campaigns/{PILOT}/heatmap/").json()
+    assert len(body["indicators"]) == 39 and len(body["rows"]) == 12
+    assert body["rows"][0]["rank"] == 1
+    assert api("daumoi").get(f"/api/v1/results/campaigns/{PILOT}/heatmap/").json()["rows"][0]["unit"] == "11413-2025"
+
+
+def test_trend_follows_lineage(api):
+    body = api("lanhdao").get("/api/v1/results/units/11413/trend/").json()
+    assert {p["name"]: p["predecessor"] for p in body}["Phường Đằng Lâm"] is True
+
+
+def test_public_snapshots(api):
+    body = api(None).get(f"/api/v1/public/campaigns/{PILOT}/snapshots/").json()
+    assert body and len(body[0]["csv_sha256"]) == 64
+    assert api(None).get("/api/v1/public/campaigns/hai-phong-2026/snapshots/").status_code == 404

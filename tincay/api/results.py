@@ -1,0 +1,145 @@
+"""REST API for results: one unit's results, heat map with ranking, trends, open-data snapshots."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tincay.assessments import access
+from tincay.orgunits.access import get_unit_for_user
+from tincay.orgunits.models import PeerGroup
+from tincay.portal import selectors as public
+from tincay.reports import selectors
+from tincay.reports.models import Snapshot
+
+TRACKS = ("self", "scorer", "final")
+
+
+def _track(request) -> str:
+    track = request.query_params.get("track", "final")
+    return track if track in TRACKS else "final"
+
+
+class UnitResults(APIView):
+    """Results of one assessment: totals, classes, pillar scores and the 39 indicators on three tracks."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk: int):
+        assessment = access.get_assessment_for_user(request.user, pk)
+        if assessment is None:
+            raise Http404
+        results = selectors.unit_results(assessment)
+        return Response(
+            {
+                "assessment": assessment.pk,
+                "unit": assessment.unit.key,
+                "campaign": assessment.campaign.code,
+                "state": assessment.state,
+                "totals": results.totals,
+                "classes": results.classes,
+                "pillars": [
+                    {
+                        "code": p.code,
+                        "scores": scores,
+                        "indicators": [
+                            {"code": c.indicator.code, "scores": c.scores, "colours": c.colours, "gap": c.gap}
+                            for c in cells
+                        ],
+                    }
+                    for p, cells, scores in results.pillars
+                ],
+            }
+        )
+
+
+class Heatmap(APIView):
+    """Units × indicators of a campaign; ``unit`` (subtree), ``group`` (peer group), ``track``. Ranked."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, code: str):
+        campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
+        if campaign is None:
+            raise Http404
+        assessments = access.assessments_visible_to(request.user)
+        if request.query_params.get("unit"):
+            unit = get_unit_for_user(request.user, request.query_params["unit"])
+            if unit is None:
+                raise Http404
+            assessments = assessments.filter(unit__path__startswith=unit.path)
+        group = PeerGroup.objects.filter(code=request.query_params.get("group", "")).first()
+        if group is not None:
+            assessments = assessments.filter(unit__peer_groups=group)
+        indicators, rows = selectors.heatmap(campaign, assessments, _track(request))
+        return Response(
+            {
+                "campaign": campaign.code,
+                "track": _track(request),
+                "indicators": [i.code for i in indicators],
+                "rows": [
+                    {
+                        "rank": rank,
+                        "unit": row.assessment.unit.key,
+                        "name": row.assessment.unit.name,
+                        "total": row.total,
+                        "appraised": row.appraised,
+                        "colours": row.colours,
+                    }
+                    for rank, row in selectors.ranking(rows)
+                ],
+            }
+        )
+
+
+class Trend(APIView):
+    """A unit's results across campaigns, with its predecessors' results marked."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, key: str):
+        unit = get_unit_for_user(request.user, key)
+        if unit is None:
+            raise Http404
+        points = selectors.trend(unit, access.assessments_visible_to(request.user), _track(request))
+        return Response(
+            [
+                {
+                    "year": p.assessment.campaign.year,
+                    "campaign": p.assessment.campaign.code,
+                    "unit": p.assessment.unit.key,
+                    "name": p.assessment.unit.name,
+                    "total": p.total,
+                    "classification": p.classification,
+                    "predecessor": p.predecessor,
+                }
+                for p in points
+            ]
+        )
+
+
+class Snapshots(APIView):
+    """Open-data snapshots of a published campaign (public)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, code: str):
+        campaign = public.public_campaigns().filter(code=code).first()
+        if campaign is None:
+            raise Http404
+        return Response(
+            [
+                {
+                    "id": s.pk,
+                    "created_at": s.created_at,
+                    "rows": s.rows,
+                    "csv_sha256": s.csv_sha256,
+                    "json_sha256": s.json_sha256,
+                    "csv": f"/public/snapshots/{s.pk}.csv",
+                    "json": f"/public/snapshots/{s.pk}.json",
+                    "previous": s.previous_id,
+                }
+                for s in Snapshot.objects.filter(campaign=campaign)
+            ]
+        )

@@ -1,0 +1,83 @@
+"""The public portal (no login): published results, trends, open-data snapshots. Vietnamese first."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tincay.assessments.selectors import class_labels
+from tincay.orgunits.models import AdminUnit
+from tincay.portal import selectors
+from tincay.reports import selectors as reports
+from tincay.reports.models import Snapshot
+from tincay.reports.services import snapshot_changes
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/index.html", {"campaigns": selectors.public_campaigns()})
+
+
+def campaign(request: HttpRequest, code: str) -> HttpResponse:
+    found = selectors.public_campaigns().filter(code=code).first()
+    if found is None:
+        raise Http404
+    indicators, rows = reports.heatmap(found, selectors.published_assessments(), "final")
+    return render(
+        request,
+        "portal/campaign.html",
+        {
+            "campaign": found,
+            "indicators": indicators,
+            "rows": rows,
+            "ranking": reports.ranking(rows),
+            "snapshots": found.snapshots.only("id", "created_at", "rows", "csv_sha256", "json_sha256", "campaign_id"),
+            "class_labels": class_labels(found.version.scoring),
+        },
+    )
+
+
+def unit(request: HttpRequest, key: str) -> HttpResponse:
+    target = AdminUnit.objects.filter(key=key).first()
+    if target is None:
+        raise Http404
+    points = reports.trend(target, selectors.published_assessments(), "final")
+    if not points:
+        raise Http404
+    latest = next((p for p in reversed(points) if not p.predecessor), points[-1])
+    return render(
+        request,
+        "portal/unit.html",
+        {
+            "unit": target,
+            "points": points,
+            "latest": reports.unit_results(latest.assessment),
+            "class_labels": class_labels(latest.assessment.campaign.version.scoring),
+        },
+    )
+
+
+def _snapshot(pk: int) -> Snapshot:
+    found = Snapshot.objects.filter(pk=pk).select_related("campaign", "previous").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def snapshot_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    snapshot = _snapshot(pk)
+    if fmt not in ("csv", "json"):
+        raise Http404
+    body = snapshot.csv_text if fmt == "csv" else snapshot.json_text
+    response = HttpResponse(
+        body.encode("utf-8"), content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{snapshot.campaign.code}-{snapshot.created_at:%Y%m%d}-{pk}.{fmt}"'
+    )
+    response["X-Content-SHA256"] = snapshot.csv_sha256 if fmt == "csv" else snapshot.json_sha256
+    return response
+
+
+def snapshot_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = _snapshot(pk)
+    return render(request, "portal/changes.html", {"snapshot": snapshot, "changes": snapshot_changes(snapshot)})

@@ -1,0 +1,170 @@
+"""Read-only analytics over the materialised scores: unit results, heat map, ranking, roll-up, trends.
+
+Every function reads a fixed number of queries whatever the number of units (scores are refreshed first when
+stale, which is rare: published assessments do not change).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from tincay.assessments.choices import State
+from tincay.assessments.models import Assessment, AssessmentScore, Campaign
+from tincay.assessments.services.scores import scores_refresh
+from tincay.catalogue.models import Indicator, Pillar
+from tincay.orgunits.models import AdminUnit
+from tincay.orgunits.selectors import lineage_closure
+
+APPRAISED = (State.APPROVED, State.PUBLISHED)
+TRACKS = ("self", "scorer", "final")
+
+
+def version_structure(version_id: int) -> tuple[list[Pillar], list[Indicator]]:
+    pillars = list(Pillar.objects.filter(version_id=version_id).order_by("order"))
+    indicators = list(Indicator.objects.filter(version_id=version_id).select_related("pillar").order_by("order"))
+    return pillars, indicators
+
+
+def scores_of(assessments: QuerySet[Assessment], track: str) -> dict[int, AssessmentScore]:
+    scores_refresh(assessments)
+    rows = AssessmentScore.objects.filter(assessment__in=assessments, track=track)
+    return {s.assessment_id: s for s in rows}
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    scores: dict[str, float | None] = field(default_factory=dict)
+    colours: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float | None:
+        own, final = self.scores.get("self"), self.scores.get("final")
+        return None if own is None or final is None else own - final
+
+
+@dataclass
+class UnitResults:
+    assessment: Assessment
+    pillars: list[tuple[Pillar, list[Cell], dict[str, float | None]]]
+    totals: dict[str, float | None]
+    classes: dict[str, str]
+    complete: dict[str, bool]
+
+
+def unit_results(assessment: Assessment) -> UnitResults:
+    scores_refresh(Assessment.objects.filter(pk=assessment.pk))
+    by_track = {s.track: s for s in AssessmentScore.objects.filter(assessment=assessment)}
+    pillars, indicators = version_structure(assessment.campaign.version_id)
+    blocks = []
+    for pillar in pillars:
+        cells = []
+        for indicator in (i for i in indicators if i.pillar_id == pillar.pk):
+            cell = Cell(indicator)
+            for track in TRACKS:
+                score, colour = (
+                    (by_track[track].indicators.get(indicator.code) or [None, None])
+                    if track in by_track
+                    else (None, None)
+                )
+                cell.scores[track], cell.colours[track] = score, colour
+            if any(v is not None for v in cell.scores.values()) or any(t in by_track for t in TRACKS):
+                cells.append(cell)
+        pillar_scores = {t: by_track[t].pillars.get(pillar.code) if t in by_track else None for t in TRACKS}
+        blocks.append((pillar, cells, pillar_scores))
+    return UnitResults(
+        assessment=assessment,
+        pillars=blocks,
+        totals={t: by_track[t].total if t in by_track else None for t in TRACKS},
+        classes={t: by_track[t].classification if t in by_track else "" for t in TRACKS},
+        complete={t: by_track[t].complete if t in by_track else False for t in TRACKS},
+    )
+
+
+@dataclass
+class HeatRow:
+    assessment: Assessment
+    colours: list[str | None]
+    total: float | None
+    appraised: bool
+
+
+def heatmap(
+    campaign: Campaign, assessments: QuerySet[Assessment], track: str = "final"
+) -> tuple[list[Indicator], list[HeatRow]]:
+    """Units × indicators colours for one campaign (the assessments the caller may see)."""
+    _pillars, indicators = version_structure(campaign.version_id)
+    scoped = assessments.filter(campaign=campaign)
+    scores = scores_of(scoped, track)
+    rows = []
+    for assessment in scoped.select_related("unit__parent").order_by("unit__sort_key"):
+        score = scores.get(assessment.pk)
+        data = score.indicators if score else {}
+        rows.append(
+            HeatRow(
+                assessment,
+                [(data.get(i.code) or [None, None])[1] for i in indicators],
+                score.total if score else None,
+                assessment.state in APPRAISED,
+            )
+        )
+    return indicators, rows
+
+
+def ranking(rows: list[HeatRow]) -> list[tuple[int, HeatRow]]:
+    """Rank by total, best first; equal totals share a rank; units without a total come last, unranked."""
+    ranked = sorted((r for r in rows if r.total is not None), key=lambda r: -r.total)
+    result, previous, rank = [], None, 0
+    for position, row in enumerate(ranked, start=1):
+        if row.total != previous:
+            rank, previous = position, row.total
+        result.append((rank, row))
+    return result + [(0, r) for r in rows if r.total is None]
+
+
+def rollup(indicators: list[Indicator], rows: list[HeatRow]) -> list[tuple[Indicator, dict[str, int]]]:
+    """Distribution of colours per indicator across the units."""
+    counts = [Counter() for _ in indicators]
+    for row in rows:
+        for n, colour in enumerate(row.colours):
+            counts[n][colour or "none"] += 1
+    return [(indicator, dict(counts[n])) for n, indicator in enumerate(indicators)]
+
+
+@dataclass
+class TrendPoint:
+    assessment: Assessment
+    total: float | None
+    classification: str
+    predecessor: bool  # the result belongs to a unit this one came from
+
+
+def trend(unit: AdminUnit, assessments: QuerySet[Assessment], track: str = "final") -> list[TrendPoint]:
+    """The unit's results across campaigns, with those of the units it came from (labelled as such)."""
+    predecessors = [u.pk for _depth, u in lineage_closure(unit, "predecessors")]
+    scoped = assessments.filter(unit_id__in=[unit.pk, *predecessors]).select_related("campaign", "unit")
+    scores = scores_of(scoped, track)
+    points = [
+        TrendPoint(
+            a,
+            getattr(scores.get(a.pk), "total", None),
+            getattr(scores.get(a.pk), "classification", ""),
+            a.unit_id != unit.pk,
+        )
+        for a in scoped
+    ]
+    return sorted(points, key=lambda p: (p.assessment.campaign.year, p.assessment.unit.sort_key))
+
+
+def merge_rule_note(points: list[TrendPoint]) -> str:
+    """How predecessors' results are shown: side by side (no population data to weight them)."""
+    return "side_by_side" if sum(1 for p in points if p.predecessor) > 1 else "single"
+
+
+def colour_counts(rows: list[HeatRow]) -> dict[str, Any]:
+    total = Counter(c or "none" for r in rows for c in r.colours)
+    return dict(total)

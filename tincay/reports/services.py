@@ -1,0 +1,100 @@
+"""Publishing open-data snapshots of a campaign's published results."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tincay.assessments.choices import State
+from tincay.assessments.models import Assessment
+from tincay.audit import services as audit
+from tincay.reports import selectors
+from tincay.reports.models import Snapshot
+
+
+def published_rows(campaign: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    """One row per published assessment: unit, total, class and the colour of every indicator (final)."""
+    indicators, rows = selectors.heatmap(campaign, Assessment.objects.filter(state=State.PUBLISHED), "final")
+    codes = [i.code for i in indicators]
+    scores = selectors.scores_of(Assessment.objects.filter(campaign=campaign, state=State.PUBLISHED), "final")
+    out = []
+    for row in rows:
+        unit = row.assessment.unit
+        score = scores.get(row.assessment.pk)
+        record = {
+            "unit_key": unit.key,
+            "unit_code": unit.code,
+            "unit_name": unit.name,
+            "total": None if row.total is None else round(row.total, 2),
+            "classification": score.classification if score else "",
+        }
+        record.update({f"indicator_{code}": colour or "" for code, colour in zip(codes, row.colours, strict=True)})
+        out.append(record)
+    return codes, out
+
+
+@transaction.atomic
+def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
+    codes, rows = published_rows(campaign)
+    created = timezone.now()
+    buffer = io.StringIO()
+    fields = ["unit_key", "unit_code", "unit_name", "total", "classification", *[f"indicator_{c}" for c in codes]]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    csv_text = buffer.getvalue()
+    json_text = json.dumps(
+        {
+            "campaign": campaign.code,
+            "title": campaign.title_vi,
+            "version": campaign.version.ref,
+            "created_at": created.isoformat(),
+            "rows": rows,
+        },
+        ensure_ascii=False,
+        indent=1,
+        sort_keys=True,
+    )
+    snapshot = Snapshot.objects.create(
+        campaign=campaign,
+        created_at=created,
+        previous=campaign.snapshots.order_by("-created_at", "-id").first(),
+        rows=len(rows),
+        csv_text=csv_text,
+        json_text=json_text,
+        csv_sha256=hashlib.sha256(csv_text.encode("utf-8")).hexdigest(),
+        json_sha256=hashlib.sha256(json_text.encode("utf-8")).hexdigest(),
+    )
+    audit.record(
+        actor=actor,
+        action="reports.snapshot_published",
+        obj=snapshot,
+        after={"rows": snapshot.rows, "csv_sha256": snapshot.csv_sha256},
+    )
+    return snapshot
+
+
+def snapshot_changes(snapshot: Snapshot) -> dict[str, list[Any]]:
+    """What changed since the previous snapshot: units added, removed, and totals or colours changed."""
+    now = {r["unit_key"]: r for r in json.loads(snapshot.json_text)["rows"]}
+    before = {r["unit_key"]: r for r in json.loads(snapshot.previous.json_text)["rows"]} if snapshot.previous else {}
+    changed = []
+    for key in sorted(now.keys() & before.keys()):
+        diffs = [
+            (field, before[key].get(field), value)
+            for field, value in now[key].items()
+            if field not in ("unit_key", "unit_code") and before[key].get(field) != value
+        ]
+        if diffs:
+            changed.append((now[key]["unit_name"], diffs))
+    return {
+        "added": [now[k]["unit_name"] for k in sorted(now.keys() - before.keys())],
+        "removed": [before[k]["unit_name"] for k in sorted(before.keys() - now.keys())],
+        "changed": changed,
+    }

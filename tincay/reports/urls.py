@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tincay.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("results/assessments/<int:pk>/", views.unit_results, name="unit_results"),
+    path("results/campaigns/<slug:code>/", views.campaign_heatmap, name="heatmap"),
+    path("results/units/<str:key>/", views.unit_trend, name="trend"),
+]
