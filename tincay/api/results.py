@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 from tincay.assessments import access
 from tincay.orgunits.access import get_unit_for_user
 from tincay.orgunits.models import PeerGroup
-from tincay.portal import selectors as public
 from tincay.reports import selectors
 from tincay.reports.models import Snapshot
 
@@ -125,7 +124,7 @@ class Snapshots(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request, code: str):
-        campaign = public.public_campaigns().filter(code=code).first()
+        campaign = selectors.public_campaigns().filter(code=code).first()
         if campaign is None:
             raise Http404
         return Response(

@@ -7,21 +7,20 @@ from django.shortcuts import render
 
 from tincay.assessments.selectors import class_labels
 from tincay.orgunits.models import AdminUnit
-from tincay.portal import selectors
 from tincay.reports import selectors as reports
 from tincay.reports.models import Snapshot
 from tincay.reports.services import snapshot_changes
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/index.html", {"campaigns": selectors.public_campaigns()})
+    return render(request, "portal/index.html", {"campaigns": reports.public_campaigns()})
 
 
 def campaign(request: HttpRequest, code: str) -> HttpResponse:
-    found = selectors.public_campaigns().filter(code=code).first()
+    found = reports.public_campaigns().filter(code=code).first()
     if found is None:
         raise Http404
-    indicators, rows = reports.heatmap(found, selectors.published_assessments(), "final")
+    indicators, rows = reports.heatmap(found, reports.published_assessments(), "final")
     return render(
         request,
         "portal/campaign.html",
@@ -40,7 +39,7 @@ def unit(request: HttpRequest, key: str) -> HttpResponse:
     target = AdminUnit.objects.filter(key=key).first()
     if target is None:
         raise Http404
-    points = reports.trend(target, selectors.published_assessments(), "final")
+    points = reports.trend(target, reports.published_assessments(), "final")
     if not points:
         raise Http404
     latest = next((p for p in reversed(points) if not p.predecessor), points[-1])

@@ -23,6 +23,15 @@ APPRAISED = (State.APPROVED, State.PUBLISHED)
 TRACKS = ("self", "scorer", "final")
 
 
+def published_assessments() -> QuerySet[Assessment]:
+    """What the public may see: published assessments only (their final results)."""
+    return Assessment.objects.filter(state=State.PUBLISHED).select_related("campaign", "unit")
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(assessments__state=State.PUBLISHED).distinct().order_by("-year", "code")
+
+
 def version_structure(version_id: int) -> tuple[list[Pillar], list[Indicator]]:
     pillars = list(Pillar.objects.filter(version_id=version_id).order_by("order"))
     indicators = list(Indicator.objects.filter(version_id=version_id).select_related("pillar").order_by("order"))
