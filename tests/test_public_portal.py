@@ -93,3 +93,9 @@ def test_json_snapshot_matches_its_hash(client):
     snapshot = Snapshot.objects.first()
     response = client.get(f"/public/snapshots/{snapshot.pk}.json")
     assert hashlib.sha256(response.content).hexdigest() == snapshot.json_sha256 == response["X-Content-SHA256"]
+
+
+def test_a_unit_without_its_own_result_does_not_wear_a_predecessors_result(client):
+    page = client.get("/public/units/11413/")
+    assert page.context["latest"] is None
+    assert "no published result of its own" in page.content.decode() or "chưa có kết quả" in page.content.decode()

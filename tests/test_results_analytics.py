@@ -66,3 +66,14 @@ def test_query_counts_do_not_grow_with_units(client_for, users):
     assessment = Campaign.objects.get(code=PILOT).assessments.first()
     assert _queries(client, f"/results/assessments/{assessment.pk}/") <= 14
     assert _queries(client, "/public/campaigns/thi-diem-hai-phong-2023/") <= 12
+
+
+def test_analysis_page_has_gaps_sdg_and_iso_views(client_for):
+    page = client_for("dieuphoi").get(f"/results/campaigns/{PILOT}/analysis/")
+    analysis = page.context["analysis"]
+    assert len(analysis.pillar_means) == 4 and all(m is not None for _p, m in analysis.pillar_means)
+    assert len(analysis.unit_gaps) == 12 and analysis.unit_gaps[0][1] >= analysis.unit_gaps[-1][1]
+    assert analysis.unit_gaps[0][1] > 0  # demo units rate themselves greener than the scorers
+    sdgs = {n: linked for n, linked, _m, _c in analysis.sdgs}
+    assert "4.6" in [i.code for i in sdgs[6]]
+    assert any(c == "9.1" for c, *_rest in analysis.iso_clauses)

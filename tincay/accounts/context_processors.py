@@ -25,7 +25,6 @@ def navigation(request: Any) -> dict[str, Any]:
             items.append((reverse("orgunits:index"), _("Administrative units")))
         if has_role(user, Role.ADMIN, Role.COORDINATOR):
             items.append((reverse("orgunits:people"), _("Users and roles")))
-        items.append((reverse("api-docs"), _("API")))
     path = request.path
     return {
         "nav_items": [(url, label, path.startswith(url)) for url, label in items],

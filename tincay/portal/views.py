@@ -42,15 +42,15 @@ def unit(request: HttpRequest, key: str) -> HttpResponse:
     points = reports.trend(target, reports.published_assessments(), "final")
     if not points:
         raise Http404
-    latest = next((p for p in reversed(points) if not p.predecessor), points[-1])
+    own = next((p for p in reversed(points) if not p.predecessor), None)  # never show a predecessor as this unit
     return render(
         request,
         "portal/unit.html",
         {
             "unit": target,
             "points": points,
-            "latest": reports.unit_results(latest.assessment),
-            "class_labels": class_labels(latest.assessment.campaign.version.scoring),
+            "latest": reports.unit_results(own.assessment) if own else None,
+            "class_labels": class_labels(own.assessment.campaign.version.scoring) if own else {},
         },
     )
 

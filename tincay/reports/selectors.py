@@ -177,3 +177,89 @@ def merge_rule_note(points: list[TrendPoint]) -> str:
 def colour_counts(rows: list[HeatRow]) -> dict[str, Any]:
     total = Counter(c or "none" for r in rows for c in r.colours)
     return dict(total)
+
+
+@dataclass
+class Analysis:
+    pillar_means: list[tuple[Pillar, float | None]]
+    unit_gaps: list[tuple[Assessment, float]]  # self total − final total, largest first (who over-rates)
+    indicator_gaps: list[tuple[Indicator, float]]
+    pillar_gaps: list[tuple[Pillar, float]]
+    sdgs: list[tuple[int, list[Indicator], float | None, dict[str, int]]]
+    iso_clauses: list[tuple[str, list[Indicator], float | None, dict[str, int]]]
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _linked(
+    key: Any, indicators: list[Indicator], finals: list[AssessmentScore]
+) -> tuple[float | None, dict[str, int]]:
+    scores, colours = [], Counter()
+    for score in finals:
+        for indicator in indicators:
+            value, colour = score.indicators.get(indicator.code) or [None, None]
+            if value is not None:
+                scores.append(value)
+            if colour:
+                colours[colour] += 1
+    return _mean(scores), dict(colours)
+
+
+def analysis(campaign: Campaign, assessments: QuerySet[Assessment]) -> Analysis:
+    """Province roll-up: pillar averages, self-vs-final gaps, SDG and ISO 9001 views (final results)."""
+    pillars, indicators = version_structure(campaign.version_id)
+    scoped = assessments.filter(campaign=campaign)
+    scores_refresh(scoped)
+    rows = list(AssessmentScore.objects.filter(assessment__in=scoped).select_related("assessment__unit"))
+    finals = [r for r in rows if r.track == "final"]
+    own = {r.assessment_id: r for r in rows if r.track == "self"}
+    unit_gaps = sorted(
+        (
+            (f.assessment, own[f.assessment_id].total - f.total)
+            for f in finals
+            if f.total is not None and f.assessment_id in own and own[f.assessment_id].total is not None
+        ),
+        key=lambda pair: -pair[1],
+    )
+
+    def indicator_gap(code: str) -> float | None:
+        diffs = [
+            own[f.assessment_id].indicators[code][0] - f.indicators[code][0]
+            for f in finals
+            if f.assessment_id in own
+            and code in f.indicators
+            and code in own[f.assessment_id].indicators
+            and None not in (f.indicators[code][0], own[f.assessment_id].indicators[code][0])
+        ]
+        return _mean(diffs)
+
+    gaps = {i.code: indicator_gap(i.code) for i in indicators}
+    sdg_numbers = sorted({n for i in indicators for n in i.sdgs})
+    clauses = sorted(
+        {c for i in indicators for c in i.iso9001}, key=lambda c: [int(p) for p in c.split(".") if p.isdigit()]
+    )
+    return Analysis(
+        pillar_means=[
+            (p, _mean([f.pillars.get(p.code) for f in finals if f.pillars.get(p.code) is not None])) for p in pillars
+        ],
+        unit_gaps=unit_gaps,
+        indicator_gaps=sorted(((i, gaps[i.code]) for i in indicators if gaps[i.code] is not None), key=lambda x: -x[1]),
+        pillar_gaps=[
+            (p, g)
+            for p in pillars
+            if (g := _mean([gaps[i.code] for i in indicators if i.pillar_id == p.pk and gaps[i.code] is not None]))
+            is not None
+        ],
+        sdgs=[
+            (n, linked, *_linked(n, linked, finals))
+            for n in sdg_numbers
+            for linked in ([i for i in indicators if n in i.sdgs],)
+        ],
+        iso_clauses=[
+            (c, linked, *_linked(c, linked, finals))
+            for c in clauses
+            for linked in ([i for i in indicators if c in i.iso9001],)
+        ],
+    )

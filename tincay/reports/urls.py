@@ -7,5 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("results/assessments/<int:pk>/", views.unit_results, name="unit_results"),
     path("results/campaigns/<slug:code>/", views.campaign_heatmap, name="heatmap"),
+    path("results/campaigns/<slug:code>/analysis/", views.campaign_analysis, name="analysis"),
     path("results/units/<str:key>/", views.unit_trend, name="trend"),
 ]

@@ -88,3 +88,18 @@ def unit_trend(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     points = selectors.trend(unit, access.assessments_visible_to(request.user), _track(request))
     return render(request, "reports/trend.html", {"unit": unit, "points": points})
+
+
+@login_required
+def campaign_analysis(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    return render(
+        request,
+        "reports/analysis.html",
+        {
+            "campaign": campaign,
+            "analysis": selectors.analysis(campaign, access.assessments_visible_to(request.user)),
+        },
+    )

@@ -1,0 +1,39 @@
+"""Results as people see them: a unit's result with its radar, the campaign heat map, the public unit page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_assessment_journey import login
+from tincay.assessments.models import Assessment
+
+pytestmark = pytest.mark.browser
+PILOT = "thi-diem-hai-phong-2023"
+
+
+def test_unit_results_heatmap_and_public_page(live_server, seeded, page: Page, shot):
+    base = live_server.url
+    assessment = Assessment.objects.get(campaign__code=PILOT, unit__key="11413-2025")
+    login(page, base, "dieuphoi")
+    page.goto(f"{base}/results/assessments/{assessment.pk}/")
+    expect(page.get_by_role("heading", name="Phường Đằng Lâm · Kết quả")).to_be_visible()
+    expect(page.locator("#radar svg")).to_be_visible()
+    shot("20-unit-results")
+    page.goto(f"{base}/results/campaigns/{PILOT}/")
+    expect(page.locator("table.heatmap tbody tr")).to_have_count(12)
+    shot("21-heatmap")
+    page.goto(f"{base}/results/campaigns/{PILOT}/analysis/")
+    expect(page.get_by_role("heading", name="Mục tiêu phát triển bền vững")).to_be_visible()
+    shot("22-analysis")
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/public/")
+    page.get_by_role("link", name="Thí điểm áp dụng TCVN ISO 18091:2020").click()
+    page.get_by_role("link", name="Phường Đằng Lâm").click()
+    expect(page.get_by_role("heading", name="Phường Đằng Lâm")).to_be_visible()
+    expect(page.get_by_text("Dữ liệu mẫu: mô tả hiện trạng")).to_have_count(0)
+    shot("23-public-unit")
+    page.goto(f"{base}/public/units/11413/")
+    expect(page.get_by_text("kết quả của đơn vị tiền thân").first).to_be_visible()
+    shot("24-public-today-with-predecessors")
