@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench import results as results_bench
 from tincay.assessments.models import Assessment, Campaign, CriterionResult
 from tincay.assessments.services import campaigns
 from tincay.assessments.services.campaigns import applicable_criteria
@@ -200,6 +201,8 @@ def run() -> None:
     national = Campaign.objects.get(code="bench-national-2026")
     measure("national: 3,321 units × 10 campaigns", national.assessments.get(unit=near[0]), small)
     timed_page(_admin_client(admin), "campaign board, national campaign (3,321 units)", f"/campaigns/{national.code}/")
+    print("\n  results (issue 4): page vs the bare SQL computing the same numbers")
+    results_bench.run()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {'peak memory of this process (generation included)':<58} {rss:7.0f} MB")
 

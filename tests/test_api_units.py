@@ -61,3 +61,9 @@ def test_openapi_schema_and_docs_are_served(client):
     assert schema.status_code == 200 and b"/api/v1/units/" in schema.content
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"cdn" not in docs.content.lower()
+
+
+def test_openapi_schema_validates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")

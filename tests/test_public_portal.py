@@ -99,3 +99,11 @@ def test_a_unit_without_its_own_result_does_not_wear_a_predecessors_result(clien
     page = client.get("/public/units/11413/")
     assert page.context["latest"] is None
     assert "no published result of its own" in page.content.decode() or "chưa có kết quả" in page.content.decode()
+
+
+def test_province_page_follows_history(client):
+    page = client.get("/public/provinces/31/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "Phường Đằng Lâm" in body and "Xã Du Lễ" in body
+    assert client.get("/public/provinces/01/").status_code == 200
+    assert "Phường Đằng Lâm" not in client.get("/public/provinces/01/").content.decode()

@@ -77,3 +77,25 @@ def test_analysis_page_has_gaps_sdg_and_iso_views(client_for):
     sdgs = {n: linked for n, linked, _m, _c in analysis.sdgs}
     assert "4.6" in [i.code for i in sdgs[6]]
     assert any(c == "9.1" for c, *_rest in analysis.iso_clauses)
+
+
+def test_bulk_scoring_matches_one_by_one():
+    from tincay.assessments.models import AssessmentScore
+    from tincay.assessments.services.scores import assessment_rescore, campaign_rescore_bulk
+
+    campaign = Campaign.objects.get(code=PILOT)
+    for assessment in campaign.assessments.all():
+        assessment_rescore(assessment)
+    one_by_one = {
+        (s.assessment_id, s.track): (s.total, s.classification, s.indicators)
+        for s in AssessmentScore.objects.filter(assessment__campaign=campaign)
+    }
+    assert campaign_rescore_bulk(campaign.pk) == 12
+    bulk = {
+        (s.assessment_id, s.track): (s.total, s.classification, s.indicators)
+        for s in AssessmentScore.objects.filter(assessment__campaign=campaign)
+    }
+    assert bulk.keys() == one_by_one.keys()
+    for key, (total, klass, indicators) in one_by_one.items():
+        assert bulk[key][1] == klass and bulk[key][2] == indicators
+        assert abs(bulk[key][0] - total) < 1e-9

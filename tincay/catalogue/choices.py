@@ -22,9 +22,3 @@ class Rollup(models.TextChoices):
     WEIGHTED_AVERAGE = "weighted_average", _("Weighted average with colour thresholds")
     WORST_OF = "worst_of", _("Worst of")
     POINTS = "points", _("Points")
-
-
-class Level(models.TextChoices):
-    RED = "red", _("Red")
-    YELLOW = "yellow", _("Yellow")
-    GREEN = "green", _("Green")

@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # self, scorer and final levels share one choice set: one enum in the schema
+    "ENUM_NAME_OVERRIDES": {"LevelEnum": "tincay.assessments.choices.Level"},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,7 +13,15 @@ from tincay.reports.services import snapshot_changes
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/index.html", {"campaigns": reports.public_campaigns()})
+    provinces = AdminUnit.objects.filter(level="province", valid_to__isnull=True).order_by("sort_key")
+    return render(request, "portal/index.html", {"campaigns": reports.public_campaigns(), "provinces": provinces})
+
+
+def province(request: HttpRequest, key: str) -> HttpResponse:
+    found = AdminUnit.objects.filter(key=key, level="province").first()
+    if found is None:
+        raise Http404
+    return render(request, "portal/province.html", {"province": found, "campaigns": reports.province_published(found)})
 
 
 def campaign(request: HttpRequest, code: str) -> HttpResponse:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment, AssessmentScore, Campaign
@@ -263,3 +263,18 @@ def analysis(campaign: Campaign, assessments: QuerySet[Assessment]) -> Analysis:
             for linked in ([i for i in indicators if c in i.iso9001],)
         ],
     )
+
+
+def province_published(province: AdminUnit) -> list[tuple[Campaign, list[tuple[Assessment, AssessmentScore | None]]]]:
+    """Published results of a province's units, and of the units of the provinces it came from, by campaign."""
+    prefixes = [province.path, *[u.path for _d, u in lineage_closure(province, "predecessors")]]
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(unit__path__startswith=prefix)
+    assessments = published_assessments().filter(condition)
+    scores = scores_of(assessments, "final")
+    grouped: dict[int, tuple[Campaign, list]] = {}
+    for assessment in assessments.order_by("-campaign__year", "campaign__code", "unit__sort_key"):
+        entry = grouped.setdefault(assessment.campaign_id, (assessment.campaign, []))
+        entry[1].append((assessment, scores.get(assessment.pk)))
+    return list(grouped.values())
