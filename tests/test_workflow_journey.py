@@ -112,3 +112,8 @@ def test_council_publishes_the_approved_results_from_the_board(client_for, users
         "11311": "published",
         "00004": "published",
     }
+
+
+def test_home_page_lists_the_officials_open_assessments(client_for):
+    body = client_for("daumoi").get("/").content.decode()
+    assert "Phường Hải An" in body and "/assessments/" in body

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from tincay.assessments import access as assessment_access
+from tincay.assessments.choices import State
 from tincay.catalogue import access as catalogue_access
 from tincay.catalogue.choices import VersionStatus
 from tincay.orgunits import access as unit_access
@@ -18,6 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         context["memberships"] = request.user.memberships.select_related("unit", "department").order_by("role")
         context["can_manage_people"] = unit_access.can_manage_people(request.user)
+        context["open_assessments"] = (
+            assessment_access.assessments_visible_to(request.user)
+            .exclude(state=State.PUBLISHED)
+            .order_by("-campaign__year", "unit__sort_key")[:10]
+        )
     return render(request, "home.html", context)
 
 
