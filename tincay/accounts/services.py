@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from tincay.accounts.models import Notification
 from tincay.audit import services as audit
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 _FIELDS = ("username", "full_name", "email", "position", "phone", "is_active")
 
 
@@ -54,5 +56,13 @@ def notify(*, users: Any, text: str, url: str = "") -> int:
     addresses = [u.email for u in users if u.email]
     if addresses:
         body = f"{text}\n\n{url}" if url else text
-        transaction.on_commit(lambda: send_mail("TinCậy", body, None, addresses, fail_silently=True))
+        transaction.on_commit(lambda: _send_quietly(body, addresses))
     return len(users)
+
+
+def _send_quietly(body: str, addresses: list[str]) -> None:
+    """A notice must not fail the step that caused it: mail errors are logged, the in-app notice stays."""
+    try:
+        send_mail("TinCậy", body, None, addresses)
+    except Exception:
+        logger.exception("notification e-mail to %s failed", addresses)
