@@ -25,10 +25,10 @@ def assessment(users):
 
 
 PAGES = {
-    ("daumoi", "/assessments/{pk}/"): 20,
-    ("daumoi", "/assessments/{pk}/indicators/1.7/"): 16,
-    ("chamdiem", "/assessments/{pk}/indicators/1.7/"): 14,
-    ("thamdinh", "/assessments/{pk}/review/"): 10,
+    ("daumoi", "/assessments/{pk}/"): 18,
+    ("daumoi", "/assessments/{pk}/indicators/1.7/"): 14,
+    ("chamdiem", "/assessments/{pk}/indicators/1.7/"): 15,
+    ("thamdinh", "/assessments/{pk}/review/"): 11,
 }
 
 
