@@ -81,8 +81,8 @@ def run() -> None:
 
     page, queries = _median(get(f"/results/campaigns/{campaign.code}/?unit=31"))
     _line(f"heat map, province of {n_units} units × 39 indicators", page, queries, _floor(campaign.pk, province.path))
-    page, queries = _median(get(f"/results/campaigns/{campaign.code}/"))
-    _line("national ranking + heat map (3,321 units)", page, queries, _floor(campaign.pk, ""))
+    page, queries = _median(get(f"/results/campaigns/{campaign.code}/ranking/"))
+    _line("national ranking page (3,321 units)", page, queries, _floor(campaign.pk, ""))
     page, queries = _median(get(f"/api/v1/results/campaigns/{campaign.code}/heatmap/"))
     _line("API: national ranking (3,321 units)", page, queries, _floor(campaign.pk, ""))
     assessment = Assessment.objects.filter(campaign=campaign, unit__parent=province).first()

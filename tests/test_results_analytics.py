@@ -99,3 +99,29 @@ def test_bulk_scoring_matches_one_by_one():
     for key, (total, klass, indicators) in one_by_one.items():
         assert bulk[key][1] == klass and bulk[key][2] == indicators
         assert abs(bulk[key][0] - total) < 1e-9
+
+
+def test_ranking_page_agrees_with_the_heatmap_ranking(client_for):
+    client = client_for("dieuphoi")
+    ranking = client.get(f"/results/campaigns/{PILOT}/ranking/").context["ranking"]
+    heat = client.get(f"/results/campaigns/{PILOT}/").context["ranking"]
+    assert [(rank, row.unit_key) for rank, row in ranking] == [(rank, r.assessment.unit.key) for rank, r in heat]
+    assert len(ranking) == 12 and ranking[0][0] == 1
+
+
+def test_large_campaigns_ask_for_a_province_instead_of_drawing_everything(client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "HEATMAP_MAX_UNITS", 5)
+    page = client_for("dieuphoi").get(f"/results/campaigns/{PILOT}/")
+    assert page.context["too_many"] and page.context["rows"] == []
+    narrowed = client_for("dieuphoi").get(f"/results/campaigns/{PILOT}/", {"unit": "306-2025"})
+    assert len(narrowed.context["rows"]) == 2
+
+
+def test_ranking_query_count_does_not_grow_with_units(client_for, users):
+    from tests.assessment_fixtures import make_campaign
+
+    small = make_campaign(users, code="nho-xh", units={"a": "11413", "b": "11311"})
+    client = client_for("quantri")
+    assert _queries(client, f"/results/campaigns/{small.code}/ranking/") == _queries(
+        client, f"/results/campaigns/{PILOT}/ranking/"
+    )

@@ -278,3 +278,46 @@ def province_published(province: AdminUnit) -> list[tuple[Campaign, list[tuple[A
         entry = grouped.setdefault(assessment.campaign_id, (assessment.campaign, []))
         entry[1].append((assessment, scores.get(assessment.pk)))
     return list(grouped.values())
+
+
+HEATMAP_MAX_UNITS = 300
+
+
+@dataclass
+class RankRow:
+    assessment_id: int
+    unit_key: str
+    unit_name: str
+    parent_name: str
+    total: float | None
+    classification: str
+    appraised: bool
+
+
+def ranking_rows(
+    campaign: Campaign, assessments: QuerySet[Assessment], track: str = "final"
+) -> list[tuple[int, RankRow]]:
+    """Totals only (no per-indicator data): a national ranking reads two narrow result sets."""
+    scoped = assessments.filter(campaign=campaign)
+    scores_refresh(scoped)
+    totals = dict(
+        AssessmentScore.objects.filter(assessment__in=scoped, track=track).values_list("assessment_id", "total")
+    )
+    classes = dict(
+        AssessmentScore.objects.filter(assessment__in=scoped, track=track).values_list(
+            "assessment_id", "classification"
+        )
+    )
+    rows = [
+        RankRow(pk, key, name, parent or "", totals.get(pk), classes.get(pk, ""), state in APPRAISED)
+        for pk, key, name, parent, state in scoped.order_by("unit__sort_key").values_list(
+            "pk", "unit__key", "unit__name", "unit__parent__name", "state"
+        )
+    ]
+    ranked = sorted((r for r in rows if r.total is not None), key=lambda r: -r.total)
+    result, previous, rank = [], None, 0
+    for position, row in enumerate(ranked, start=1):
+        if row.total != previous:
+            rank, previous = position, row.total
+        result.append((rank, row))
+    return result + [(0, r) for r in rows if r.total is None]

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("results/assessments/<int:pk>/", views.unit_results, name="unit_results"),
     path("results/campaigns/<slug:code>/", views.campaign_heatmap, name="heatmap"),
+    path("results/campaigns/<slug:code>/ranking/", views.campaign_ranking, name="ranking"),
     path("results/campaigns/<slug:code>/analysis/", views.campaign_analysis, name="analysis"),
     path("results/units/<str:key>/", views.unit_trend, name="trend"),
 ]

@@ -62,7 +62,11 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
     if group is not None:
         assessments = assessments.filter(unit__peer_groups=group)
     track = _track(request)
-    indicators, rows = selectors.heatmap(campaign, assessments, track)
+    count = assessments.filter(campaign=campaign).count()
+    if count > selectors.HEATMAP_MAX_UNITS:
+        indicators, rows = [], []
+    else:
+        indicators, rows = selectors.heatmap(campaign, assessments, track)
     return render(
         request,
         "reports/heatmap.html",
@@ -71,11 +75,36 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
             "indicators": indicators,
             "rows": rows,
             "track": track,
+            "count": count,
+            "too_many": count > selectors.HEATMAP_MAX_UNITS,
+            "limit": selectors.HEATMAP_MAX_UNITS,
             "ranking": selectors.ranking(rows),
             "rollup": selectors.rollup(indicators, rows),
             "groups": PeerGroup.objects.all(),
             "group": group,
             "unit_key": unit_key,
+            "class_labels": class_labels(campaign.version.scoring),
+        },
+    )
+
+
+@login_required
+def campaign_ranking(request: HttpRequest, code: str) -> HttpResponse:
+    campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
+    if campaign is None:
+        raise Http404
+    assessments = access.assessments_visible_to(request.user)
+    group = PeerGroup.objects.filter(code=request.GET.get("group", "")).first()
+    if group is not None:
+        assessments = assessments.filter(unit__peer_groups=group)
+    return render(
+        request,
+        "reports/ranking.html",
+        {
+            "campaign": campaign,
+            "ranking": selectors.ranking_rows(campaign, assessments, _track(request)),
+            "groups": PeerGroup.objects.all(),
+            "group": group,
             "class_labels": class_labels(campaign.version.scoring),
         },
     )
