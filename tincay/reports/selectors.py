@@ -124,8 +124,8 @@ def heatmap(
     return indicators, rows
 
 
-def ranking(rows: list[HeatRow]) -> list[tuple[int, HeatRow]]:
-    """Rank by total, best first; equal totals share a rank; units without a total come last, unranked."""
+def ranking(rows: list[Any]) -> list[tuple[int, Any]]:
+    """Rank rows by ``total``, best first; equal totals share a rank; rows without a total come last (rank 0)."""
     ranked = sorted((r for r in rows if r.total is not None), key=lambda r: -r.total)
     result, previous, rank = [], None, 0
     for position, row in enumerate(ranked, start=1):
@@ -314,10 +314,4 @@ def ranking_rows(
             "pk", "unit__key", "unit__name", "unit__parent__name", "state"
         )
     ]
-    ranked = sorted((r for r in rows if r.total is not None), key=lambda r: -r.total)
-    result, previous, rank = [], None, 0
-    for position, row in enumerate(ranked, start=1):
-        if row.total != previous:
-            rank, previous = position, row.total
-        result.append((rank, row))
-    return result + [(0, r) for r in rows if r.total is None]
+    return ranking(rows)
