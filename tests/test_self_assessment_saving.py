@@ -59,8 +59,17 @@ def test_two_writers_on_one_criterion_get_a_conflict_not_an_overwrite(client_for
 def test_plain_post_conflict_re_renders_with_409(client_for, assessment):
     result = assessment.results.get(criterion__code="1.7.2")
     _post(client_for("daumoi"), assessment, result, {"revision": 0, "self_level": "green"})
-    response = _post(client_for("lanhdao"), assessment, result, {"revision": 0, "self_level": "red"}, htmx=False)
+    response = _post(
+        client_for("lanhdao"),
+        assessment,
+        result,
+        {"revision": 0, "self_level": "red", "narrative": "Lời giải trình của lãnh đạo"},
+        htmx=False,
+    )
     assert response.status_code == 409
+    body = response.content.decode()
+    assert "Lời giải trình của lãnh đạo" in body  # what was typed is still in the form
+    assert f'name="r{result.pk}-revision" value="1"' in body  # saving again deliberately keeps it
 
 
 def test_not_applicable_needs_a_reason(client_for, assessment):
@@ -109,3 +118,15 @@ def test_nothing_can_be_written_once_submitted(client_for, assessment):
     _post(client_for("daumoi"), assessment, result, {"revision": 0, "self_level": "green"})
     result.refresh_from_db()
     assert result.self_level == ""
+
+
+def test_plain_post_with_a_bad_value_keeps_the_text(client_for, assessment):
+    result = assessment.results.filter(criterion__type="performance").first()
+    response = _post(
+        client_for("daumoi"),
+        assessment,
+        result,
+        {"revision": 0, "self_value": "không phải số", "narrative": "Số liệu năm 2026"},
+        htmx=False,
+    )
+    assert response.status_code == 400 and "Số liệu năm 2026" in response.content.decode()

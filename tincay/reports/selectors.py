@@ -169,16 +169,6 @@ def trend(unit: AdminUnit, assessments: QuerySet[Assessment], track: str = "fina
     return sorted(points, key=lambda p: (p.assessment.campaign.year, p.assessment.unit.sort_key))
 
 
-def merge_rule_note(points: list[TrendPoint]) -> str:
-    """How predecessors' results are shown: side by side (no population data to weight them)."""
-    return "side_by_side" if sum(1 for p in points if p.predecessor) > 1 else "single"
-
-
-def colour_counts(rows: list[HeatRow]) -> dict[str, Any]:
-    total = Counter(c or "none" for r in rows for c in r.colours)
-    return dict(total)
-
-
 @dataclass
 class Analysis:
     pillar_means: list[tuple[Pillar, float | None]]
@@ -193,9 +183,7 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _linked(
-    key: Any, indicators: list[Indicator], finals: list[AssessmentScore]
-) -> tuple[float | None, dict[str, int]]:
+def _linked(indicators: list[Indicator], finals: list[AssessmentScore]) -> tuple[float | None, dict[str, int]]:
     scores, colours = [], Counter()
     for score in finals:
         for indicator in indicators:
@@ -253,12 +241,12 @@ def analysis(campaign: Campaign, assessments: QuerySet[Assessment]) -> Analysis:
             is not None
         ],
         sdgs=[
-            (n, linked, *_linked(n, linked, finals))
+            (n, linked, *_linked(linked, finals))
             for n in sdg_numbers
             for linked in ([i for i in indicators if n in i.sdgs],)
         ],
         iso_clauses=[
-            (c, linked, *_linked(c, linked, finals))
+            (c, linked, *_linked(linked, finals))
             for c in clauses
             for linked in ([i for i in indicators if c in i.iso9001],)
         ],

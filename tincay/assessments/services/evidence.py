@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tincay.assessments.models import CriterionResult, Document, EvidenceLink
 from tincay.assessments.services.errors import AssessmentError
 from tincay.audit import services as audit
-from tincay.common.files import inspect_upload, safe_filename, storage_name
+from tincay.common.files import inspect_upload, storage_name
 
 DOCUMENT_FIELDS = ("title", "number", "issued_on", "issuer", "kind", "url", "valid_until", "visibility")
 
@@ -62,7 +62,3 @@ def evidence_unlink(*, user: Any, result: CriterionResult, document: Document) -
     deleted, _details = EvidenceLink.objects.filter(result=result, document=document).delete()
     if deleted:
         audit.record(actor=user, action="assessments.evidence_unlinked", obj=result, before={"document": document.pk})
-
-
-def display_name(upload: Any) -> str:
-    return safe_filename(getattr(upload, "name", "") or "tai-lieu")

@@ -85,6 +85,21 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment, actor = assessment_or_404(request, pk)
+    return _indicator_response(request, assessment, actor, code)
+
+
+def _indicator_response(
+    request: HttpRequest,
+    assessment: Assessment,
+    actor: workflow.Actor,
+    code: str,
+    *,
+    bound: Any = None,
+    bound_id: int | None = None,
+    conflict: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The indicator page; after a refused plain POST, ``bound`` keeps what the person typed for ``bound_id``."""
     pillars = selectors.workspace(assessment, indicator_code=code)
     if not pillars:
         raise Http404
@@ -92,6 +107,8 @@ def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     track = editable_track(actor, assessment.state)
     can_edit = _may_edit_indicator(request, actor, block, track)
     forms = {r.pk: _form_for(track, r) for r in block.results} if can_edit else {}
+    if bound is not None and bound_id in forms:
+        forms[bound_id] = bound
     codes = list(assessment.campaign.version.indicators.order_by("order").values_list("code", flat=True))
     position = codes.index(code)
     return render(
@@ -115,7 +132,10 @@ def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             and assessment.state == State.CLARIFICATION,
             "previous_code": codes[position - 1] if position else None,
             "next_code": codes[position + 1] if position + 1 < len(codes) else None,
+            "conflict": conflict,
+            "conflict_id": bound_id if conflict else None,
         },
+        status=status,
     )
 
 
@@ -143,10 +163,9 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
     status = 200
     if not form.is_valid():
         context["error"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        status = 400
     else:
         data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
-        if track in ("self",) and data.get("self_level") is None:
-            data["self_level"] = ""
         try:
             context["result"] = result_services.result_save(
                 user=request.user,
@@ -169,22 +188,27 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
         messages.success(request, _("Saved."))
     else:
         messages.error(request, context.get("message") or context.get("error", ""))
-    url = reverse("assessments:indicator", args=[assessment.pk, result.criterion.indicator.code])
-    return (
-        redirect(f"{url}#c-{result.pk}")
-        if status == 200
-        else _rerender(request, assessment, result, form, status, context)
+    code = result.criterion.indicator.code
+    if status == 200:
+        return redirect(reverse("assessments:indicator", args=[assessment.pk, code]) + f"#c-{result.pk}")
+    if "conflict" in context:  # keep what was typed, with the stored revision so that saving again keeps it
+        posted = request.POST.copy()
+        posted[f"r{result.pk}-revision"] = str(context["conflict"]["revision"])
+        form = _form_for(track, result, posted)
+    return _indicator_response(
+        request,
+        assessment,
+        actor,
+        code,
+        bound=form,
+        bound_id=result.pk,
+        conflict=context.get("conflict"),
+        status=status,
     )
 
 
 def _blank_levels(data: dict[str, Any]) -> dict[str, Any]:
     return {k: ("" if k.endswith("_level") and not v else v) for k, v in data.items()}
-
-
-def _rerender(request, assessment, result, form, status, context) -> HttpResponse:
-    response = indicator_page(request, assessment.pk, result.criterion.indicator.code)
-    response.status_code = status
-    return response
 
 
 @login_required
