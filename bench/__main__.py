@@ -2,7 +2,8 @@
 
 Each backend runs in its own process (settings are read from the environment at start-up) against a
 throwaway database: var/bench.sqlite3, and the PostgreSQL database named by BENCH_PG_URL
-(default postgresql://postgres@127.0.0.1:5432/tincay_bench, created and dropped here).
+(default postgresql://postgres@127.0.0.1:5432/tincay_bench, created and dropped here). ``BENCH_KEEP=1`` keeps
+both databases, so that ``python -m bench.results`` can measure the results pages again without regenerating.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main() -> int:
         command = [sys.executable, "-m", "bench.run", *sys.argv[1:]]
         result = subprocess.run(command, env=run_env, cwd=ROOT, check=False)  # noqa: S603 - our own module
         status = status or result.returncode
-    if len(runs) > 1:
+    if len(runs) > 1 and os.environ.get("BENCH_KEEP") != "1":
         _drop_pg(PG_URL)
     return status
 

@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench import results as results_bench
 from tincay.assessments.models import Assessment, Campaign, CriterionResult
 from tincay.assessments.services import campaigns
 from tincay.assessments.services.campaigns import applicable_criteria
@@ -202,6 +201,8 @@ def run() -> None:
     measure("national: 3,321 units × 10 campaigns", national.assessments.get(unit=near[0]), small)
     timed_page(_admin_client(admin), "campaign board, national campaign (3,321 units)", f"/campaigns/{national.code}/")
     print("\n  results (issue 4): page vs the bare SQL computing the same numbers")
+    from bench import results as results_bench  # imports this module's helpers (bench.legacy)
+
     results_bench.run()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {'peak memory of this process (generation included)':<58} {rss:7.0f} MB")

@@ -103,7 +103,7 @@ def test_bulk_scoring_matches_one_by_one():
 
 def test_ranking_page_agrees_with_the_heatmap_ranking(client_for):
     client = client_for("dieuphoi")
-    ranking = client.get(f"/results/campaigns/{PILOT}/ranking/").context["ranking"]
+    ranking = list(client.get(f"/results/campaigns/{PILOT}/ranking/").context["page"])
     heat = client.get(f"/results/campaigns/{PILOT}/").context["ranking"]
     assert [(rank, row.unit_key) for rank, row in ranking] == [(rank, r.assessment.unit.key) for rank, r in heat]
     assert len(ranking) == 12 and ranking[0][0] == 1
@@ -125,3 +125,37 @@ def test_ranking_query_count_does_not_grow_with_units(client_for, users):
     assert _queries(client, f"/results/campaigns/{small.code}/ranking/") == _queries(
         client, f"/results/campaigns/{PILOT}/ranking/"
     )
+
+
+def test_ranking_pages_through_many_units_and_downloads_whole(client_for, monkeypatch):
+    from tincay.reports import views
+
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 5)
+    client = client_for("dieuphoi")
+    first = client.get(f"/results/campaigns/{PILOT}/ranking/")
+    second = client.get(f"/results/campaigns/{PILOT}/ranking/", {"page": 2, "track": "self"})
+    assert len(first.context["page"]) == 5 and first.context["total"] == 12
+    assert second.context["page"].number == 2 and "track=self" in second.context["query"]
+    assert 'href="?unit=&amp;group=&amp;track=final&amp;page=2"' in first.content.decode()
+    download = client.get(f"/results/campaigns/{PILOT}/ranking/", {"format": "csv"})
+    text = download.content.decode("utf-8-sig")
+    assert download["Content-Type"].startswith("text/csv") and "attachment" in download["Content-Disposition"]
+    lines = text.strip().splitlines()
+    assert len(lines) == 13 and lines[1].startswith("1,")
+    assert "Phường Đằng Lâm" in text  # diacritics intact
+
+
+def test_ranking_narrows_to_a_province_and_refuses_units_outside_scope(client_for):
+    client = client_for("dieuphoi")
+    narrowed = client.get(f"/results/campaigns/{PILOT}/ranking/", {"unit": "306-2025"})
+    assert {row.unit_key for _rank, row in narrowed.context["page"]} == {"306-2025", "11413-2025"}
+    assert client.get(f"/results/campaigns/{PILOT}/ranking/", {"unit": "01"}).status_code == 404
+
+
+def test_heatmap_cells_are_compact_letters_in_the_language_of_the_page(client_for):
+    client = client_for("dieuphoi")
+    html = client.get(f"/results/campaigns/{PILOT}/").content.decode()
+    assert '<td class="hm hm-green">X</td>' in html and '<td class="hm hm-red">Đ</td>' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/results/campaigns/{PILOT}/").content.decode()
+    assert '<td class="hm hm-green">G</td>' in english

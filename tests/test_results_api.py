@@ -45,3 +45,29 @@ def test_public_snapshots(api):
     body = api(None).get(f"/api/v1/public/campaigns/{PILOT}/snapshots/").json()
     assert body and len(body[0]["csv_sha256"]) == 64
     assert api(None).get("/api/v1/public/campaigns/hai-phong-2026/snapshots/").status_code == 404
+
+
+def test_ranking_agrees_with_the_heatmap_and_carries_totals(api):
+    ranking = api("dieuphoi").get(f"/api/v1/results/campaigns/{PILOT}/ranking/").json()
+    heat = api("dieuphoi").get(f"/api/v1/results/campaigns/{PILOT}/heatmap/").json()
+    assert [(r["rank"], r["unit"]) for r in ranking["rows"]] == [(r["rank"], r["unit"]) for r in heat["rows"]]
+    first = ranking["rows"][0]
+    assert first["rank"] == 1 and first["classification"] and first["appraised"] is True
+    totals = [r["total"] for r in ranking["rows"] if r["total"] is not None]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_ranking_narrows_to_a_subtree_or_a_peer_group_within_scope(api):
+    from tincay.orgunits.models import PeerGroup
+
+    district = Assessment.objects.filter(campaign__code=PILOT, unit__level="commune").first().unit.parent
+    rows = api("dieuphoi").get(f"/api/v1/results/campaigns/{PILOT}/ranking/?unit={district.key}").json()["rows"]
+    assert len(rows) >= 2 and all(r["unit"] == district.key or r["parent"] == district.name for r in rows)
+    group = PeerGroup.objects.create(code="nhom-thu", name_vi="Nhóm thử")
+    group.units.set([a.unit for a in Assessment.objects.filter(campaign__code=PILOT, unit__level="commune")[:3]])
+    members = set(group.units.values_list("key", flat=True))
+    rows = api("quantri").get(f"/api/v1/results/campaigns/{PILOT}/ranking/?group={group.code}").json()["rows"]
+    assert {r["unit"] for r in rows} == members
+    # A unit outside the coordinator's province is not found, neither is the ranking for an anonymous client.
+    assert api("dieuphoi").get(f"/api/v1/results/campaigns/{PILOT}/ranking/?unit=01").status_code == 404
+    assert api(None).get(f"/api/v1/results/campaigns/{PILOT}/ranking/").status_code in (401, 403)

@@ -10,8 +10,8 @@ from rest_framework.views import APIView
 
 from tincay.assessments import access
 from tincay.orgunits.access import get_unit_for_user
-from tincay.orgunits.models import PeerGroup
 from tincay.reports import selectors
+from tincay.reports.access import results_scope
 from tincay.reports.models import Snapshot
 
 TRACKS = ("self", "scorer", "final")
@@ -54,27 +54,25 @@ class UnitResults(APIView):
         )
 
 
+def _scope(request, code: str):
+    scope = results_scope(
+        request.user, code, request.query_params.get("unit", ""), request.query_params.get("group", "")
+    )
+    if scope is None:
+        raise Http404
+    return scope
+
+
 class Heatmap(APIView):
     """Units × indicators of a campaign; ``unit`` (subtree), ``group`` (peer group), ``track``. Ranked."""
 
     @extend_schema(responses={200: dict})
     def get(self, request, code: str):
-        campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
-        if campaign is None:
-            raise Http404
-        assessments = access.assessments_visible_to(request.user)
-        if request.query_params.get("unit"):
-            unit = get_unit_for_user(request.user, request.query_params["unit"])
-            if unit is None:
-                raise Http404
-            assessments = assessments.filter(unit__path__startswith=unit.path)
-        group = PeerGroup.objects.filter(code=request.query_params.get("group", "")).first()
-        if group is not None:
-            assessments = assessments.filter(unit__peer_groups=group)
-        indicators, rows = selectors.heatmap(campaign, assessments, _track(request))
+        scope = _scope(request, code)
+        indicators, rows = selectors.heatmap(scope.campaign, scope.assessments, _track(request))
         return Response(
             {
-                "campaign": campaign.code,
+                "campaign": scope.campaign.code,
                 "track": _track(request),
                 "indicators": [i.code for i in indicators],
                 "rows": [
@@ -87,6 +85,33 @@ class Heatmap(APIView):
                         "colours": row.colours,
                     }
                     for rank, row in selectors.ranking(rows)
+                ],
+            }
+        )
+
+
+class Ranking(APIView):
+    """Totals of a campaign's units, best first (equal totals share a rank); ``unit``, ``group``, ``track``."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, code: str):
+        scope = _scope(request, code)
+        ranked = selectors.ranking_rows(scope.campaign, scope.assessments, _track(request))
+        return Response(
+            {
+                "campaign": scope.campaign.code,
+                "track": _track(request),
+                "rows": [
+                    {
+                        "rank": rank,
+                        "unit": row.unit_key,
+                        "name": row.unit_name,
+                        "parent": row.parent_name,
+                        "total": row.total,
+                        "classification": row.classification,
+                        "appraised": row.appraised,
+                    }
+                    for rank, row in ranked
                 ],
             }
         )

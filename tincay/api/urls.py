@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("results/assessments/<int:pk>/", results.UnitResults.as_view(), name="results-assessment"),
     path("results/campaigns/<slug:code>/heatmap/", results.Heatmap.as_view(), name="results-heatmap"),
+    path("results/campaigns/<slug:code>/ranking/", results.Ranking.as_view(), name="results-ranking"),
     path("results/units/<str:key>/trend/", results.Trend.as_view(), name="results-trend"),
     path("public/campaigns/<slug:code>/snapshots/", results.Snapshots.as_view(), name="public-snapshots"),
     path("assessments/<int:pk>/transitions/", assessments.TransitionCreate.as_view(), name="transitions"),

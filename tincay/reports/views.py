@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,6 +17,7 @@ from tincay.common.i18n import localized
 from tincay.orgunits.access import get_unit_for_user
 from tincay.orgunits.models import PeerGroup
 from tincay.reports import selectors
+from tincay.reports.access import ResultsScope, results_scope
 
 TRACKS = {"self", "scorer", "final"}
 
@@ -46,27 +51,22 @@ def unit_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _scope(request: HttpRequest, code: str) -> ResultsScope:
+    scope = results_scope(request.user, code, request.GET.get("unit", ""), request.GET.get("group", ""))
+    if scope is None:
+        raise Http404(_("Campaign or unit not found within your scope."))
+    return scope
+
+
 @login_required
 def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
-    if campaign is None:
-        raise Http404
-    assessments = access.assessments_visible_to(request.user)
-    unit_key = request.GET.get("unit", "").strip()
-    if unit_key:
-        unit = get_unit_for_user(request.user, unit_key)
-        if unit is None:
-            raise Http404(_("Unit not found within your scope."))
-        assessments = assessments.filter(unit__path__startswith=unit.path)
-    group = PeerGroup.objects.filter(code=request.GET.get("group", "")).first()
-    if group is not None:
-        assessments = assessments.filter(unit__peer_groups=group)
-    track = _track(request)
-    count = assessments.filter(campaign=campaign).count()
+    scope = _scope(request, code)
+    campaign, track = scope.campaign, _track(request)
+    count = scope.assessments.filter(campaign=campaign).count()
     if count > selectors.HEATMAP_MAX_UNITS:
         indicators, rows = [], []
     else:
-        indicators, rows = selectors.heatmap(campaign, assessments, track)
+        indicators, rows = selectors.heatmap(campaign, scope.assessments, track)
     return render(
         request,
         "reports/heatmap.html",
@@ -81,33 +81,63 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
             "ranking": selectors.ranking(rows),
             "rollup": selectors.rollup(indicators, rows),
             "groups": PeerGroup.objects.all(),
-            "group": group,
-            "unit_key": unit_key,
+            "group": scope.group,
+            "unit_key": scope.unit.key if scope.unit else "",
             "class_labels": class_labels(campaign.version.scoring),
         },
     )
+
+
+RANKING_PAGE_SIZE = 200
 
 
 @login_required
 def campaign_ranking(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
-    if campaign is None:
-        raise Http404
-    assessments = access.assessments_visible_to(request.user)
-    group = PeerGroup.objects.filter(code=request.GET.get("group", "")).first()
-    if group is not None:
-        assessments = assessments.filter(unit__peer_groups=group)
+    scope = _scope(request, code)
+    track = _track(request)
+    ranked = selectors.ranking_rows(scope.campaign, scope.assessments, track)
+    labels = class_labels(scope.campaign.version.scoring)
+    if request.GET.get("format") == "csv":
+        return _ranking_csv(scope, track, ranked, labels)
+    query = urlencode(
+        {"unit": scope.unit.key if scope.unit else "", "group": scope.group.code if scope.group else "", "track": track}
+    )
     return render(
         request,
         "reports/ranking.html",
         {
-            "campaign": campaign,
-            "ranking": selectors.ranking_rows(campaign, assessments, _track(request)),
+            "campaign": scope.campaign,
+            "page": Paginator(ranked, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
+            "total": len(ranked),
+            "query": query,
+            "track": track,
             "groups": PeerGroup.objects.all(),
-            "group": group,
-            "class_labels": class_labels(campaign.version.scoring),
+            "group": scope.group,
+            "unit": scope.unit,
+            "class_labels": labels,
         },
     )
+
+
+def _ranking_csv(scope: ResultsScope, track: str, ranked: list, labels: dict[str, str]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{scope.campaign.code}-ranking-{track}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with its BOM, diacritics intact
+    writer = csv.writer(response)
+    writer.writerow([_("Rank"), _("Unit code"), _("Unit"), _("Parent unit"), _("Total"), _("Class"), _("Appraised")])
+    for rank, row in ranked:
+        writer.writerow(
+            [
+                rank or "",
+                row.unit_key,
+                row.unit_name,
+                row.parent_name,
+                "" if row.total is None else f"{row.total:.4f}",
+                labels.get(row.classification, row.classification),
+                _("yes") if row.appraised else _("no"),
+            ]
+        )
+    return response
 
 
 @login_required
