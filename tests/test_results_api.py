@@ -38,7 +38,9 @@ def test_heatmap_is_ranked_and_scoped(api):
 
 def test_trend_follows_lineage(api):
     body = api("lanhdao").get("/api/v1/results/units/11413/trend/").json()
-    assert {p["name"]: p["predecessor"] for p in body}["Phường Đằng Lâm"] is True
+    assert {p["name"]: p["predecessor"] for p in body["points"]}["Phường Đằng Lâm"] is True
+    pilot = next(y for y in body["years"] if y["year"] == 2023)
+    assert pilot["own"] is None and pilot["rule"] == "side_by_side" and pilot["predecessors_combined"] is None
 
 
 def test_public_snapshots(api):

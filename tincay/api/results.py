@@ -118,7 +118,8 @@ class Ranking(APIView):
 
 
 class Trend(APIView):
-    """A unit's results across campaigns, with its predecessors' results marked."""
+    """A unit's results across campaigns, with its predecessors' results marked, and per campaign the merge rule
+    used (``population``: same-level predecessors weighted by population; ``side_by_side``; ``own``)."""
 
     @extend_schema(responses={200: dict})
     def get(self, request, key: str):
@@ -127,18 +128,31 @@ class Trend(APIView):
             raise Http404
         points = selectors.trend(unit, access.assessments_visible_to(request.user), _track(request))
         return Response(
-            [
-                {
-                    "year": p.assessment.campaign.year,
-                    "campaign": p.assessment.campaign.code,
-                    "unit": p.assessment.unit.key,
-                    "name": p.assessment.unit.name,
-                    "total": p.total,
-                    "classification": p.classification,
-                    "predecessor": p.predecessor,
-                }
-                for p in points
-            ]
+            {
+                "unit": unit.key,
+                "points": [
+                    {
+                        "year": p.assessment.campaign.year,
+                        "campaign": p.assessment.campaign.code,
+                        "unit": p.assessment.unit.key,
+                        "name": p.assessment.unit.name,
+                        "total": p.total,
+                        "classification": p.classification,
+                        "predecessor": p.predecessor,
+                    }
+                    for p in points
+                ],
+                "years": [
+                    {
+                        "year": y.campaign.year,
+                        "campaign": y.campaign.code,
+                        "own": y.own.total if y.own else None,
+                        "predecessors_combined": y.combined,
+                        "rule": y.rule,
+                    }
+                    for y in selectors.trend_years(unit, points)
+                ],
+            }
         )
 
 

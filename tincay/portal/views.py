@@ -51,12 +51,15 @@ def unit(request: HttpRequest, key: str) -> HttpResponse:
     if not points:
         raise Http404
     own = next((p for p in reversed(points) if not p.predecessor), None)  # never show a predecessor as this unit
+    years = reports.trend_years(target, points)
     return render(
         request,
         "portal/unit.html",
         {
             "unit": target,
             "points": points,
+            "years": years,
+            "chart": reports.trend_chart(years),
             "latest": reports.unit_results(own.assessment) if own else None,
             "class_labels": class_labels(own.assessment.campaign.version.scoring) if own else {},
         },

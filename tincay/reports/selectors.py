@@ -6,14 +6,17 @@ stale, which is rare: published assessments do not change).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from tincay.assessments.choices import State
-from tincay.assessments.models import Assessment, AssessmentScore, Campaign
+from tincay.assessments.models import Assessment, AssessmentScore, Campaign, TransitionRecord
+from tincay.assessments.selectors import completeness
 from tincay.assessments.services.scores import scores_refresh
 from tincay.catalogue.models import Indicator, Pillar
 from tincay.orgunits.models import AdminUnit
@@ -170,6 +173,58 @@ def trend(unit: AdminUnit, assessments: QuerySet[Assessment], track: str = "fina
 
 
 @dataclass
+class TrendYear:
+    """One campaign of a unit's trend: its own result and/or those of the units it came from."""
+
+    campaign: Campaign
+    own: TrendPoint | None
+    predecessors: list[TrendPoint]
+    combined: float | None  # the predecessors' totals weighted by population, when every population is known
+    rule: str  # "own", "population" or "side_by_side"
+
+
+def trend_years(unit: AdminUnit, points: list[TrendPoint]) -> list[TrendYear]:
+    """Group a trend by campaign and apply the merge rule: predecessors of the unit's own level are combined,
+    weighted by population, when all their populations are known; otherwise they are listed side by side."""
+    by_campaign: dict[int, list[TrendPoint]] = {}
+    for point in points:
+        by_campaign.setdefault(point.assessment.campaign_id, []).append(point)
+    years = []
+    for group in by_campaign.values():
+        own = next((p for p in group if not p.predecessor), None)
+        before = [p for p in group if p.predecessor]
+        same_level = [p for p in before if p.assessment.unit.level == unit.level and p.total is not None]
+        combined, rule = None, "own" if not before else "side_by_side"
+        if own is None and same_level and all(p.assessment.unit.population for p in same_level):
+            weight = sum(p.assessment.unit.population for p in same_level)
+            combined = sum(p.total * p.assessment.unit.population for p in same_level) / weight
+            rule = "population"
+        years.append(TrendYear(group[0].assessment.campaign, own, before, combined, rule))
+    return sorted(years, key=lambda y: (y.campaign.year, y.campaign.code))
+
+
+def trend_chart(years: list[TrendYear]) -> dict[str, Any]:
+    """Series for the trend chart (totals on 0–100): the unit's own line, then its predecessors, combined by
+    population or one line each."""
+    labels = [str(y.campaign.year) for y in years]
+    own = [None if y.own is None or y.own.total is None else round(y.own.total, 1) for y in years]
+    series: list[dict[str, Any]] = [{"key": "own", "values": own}] if any(v is not None for v in own) else []
+    combined = [None if y.combined is None else round(y.combined, 1) for y in years]
+    if any(v is not None for v in combined):
+        series.append({"key": "combined", "values": combined})
+    names = sorted(
+        {p.assessment.unit.name for y in years if y.rule == "side_by_side" for p in y.predecessors},
+    )
+    for name in names:
+        values = []
+        for y in years:
+            match = next((p for p in y.predecessors if p.assessment.unit.name == name and y.rule != "population"), None)
+            values.append(None if match is None or match.total is None else round(match.total, 1))
+        series.append({"key": "predecessor", "name": name, "values": values})
+    return {"labels": labels, "series": series}
+
+
+@dataclass
 class Analysis:
     pillar_means: list[tuple[Pillar, float | None]]
     unit_gaps: list[tuple[Assessment, float]]  # self total − final total, largest first (who over-rates)
@@ -303,3 +358,83 @@ def ranking_rows(
         )
     ]
     return ranking(rows)
+
+
+@dataclass
+class TimelinessRow:
+    assessment_id: int
+    unit_name: str
+    parent_name: str
+    state: str
+    percent: int  # criteria answered by the unit
+    submitted_on: dt.date | None  # first submission
+    days_late: int | None  # submission date minus the self-assessment deadline (negative: early)
+    overdue: bool  # not submitted and the deadline has passed
+    published_on: dt.date | None
+
+    @property
+    def days_early(self) -> int:
+        return -self.days_late if self.days_late is not None and self.days_late < 0 else 0
+
+
+@dataclass
+class Timeliness:
+    rows: list[TimelinessRow]
+    on_time: int
+    late: int
+    overdue: int
+    waiting: int  # not submitted, deadline not reached
+    unrecorded: int  # past the draft without a submission on record (results imported from paper)
+    mean_percent: float | None
+
+
+def _first(assessment_ref: str, to_state: str) -> Subquery:
+    first = TransitionRecord.objects.filter(assessment=OuterRef(assessment_ref), to_state=to_state).order_by("at")
+    return Subquery(first.values("at")[:1])
+
+
+def timeliness(campaign: Campaign, assessments: QuerySet[Assessment], today: dt.date | None = None) -> Timeliness:
+    """Completeness and timeliness of each unit: when it first submitted against the deadline, which units are
+    overdue, how much each has answered. Latest first; two queries whatever the number of units."""
+    today = today or timezone.localdate()
+    due = campaign.self_assessment_due
+    scoped = completeness(assessments.filter(campaign=campaign)).annotate(
+        first_submitted_at=_first("pk", State.SUBMITTED), first_published_at=_first("pk", State.PUBLISHED)
+    )
+    rows = []
+    for a in scoped.values(
+        "pk",
+        "unit__name",
+        "unit__parent__name",
+        "state",
+        "total_criteria",
+        "answered_criteria",
+        "first_submitted_at",
+        "first_published_at",
+    ):
+        submitted = timezone.localdate(a["first_submitted_at"]) if a["first_submitted_at"] else None
+        published = timezone.localdate(a["first_published_at"]) if a["first_published_at"] else None
+        rows.append(
+            TimelinessRow(
+                a["pk"],
+                a["unit__name"],
+                a["unit__parent__name"] or "",
+                a["state"],
+                round(100 * a["answered_criteria"] / a["total_criteria"]) if a["total_criteria"] else 0,
+                submitted,
+                (submitted - due).days if submitted else None,
+                submitted is None and a["state"] == State.DRAFT and today > due,
+                published,
+            )
+        )
+    rows.sort(key=lambda r: (not r.overdue, -(r.days_late if r.days_late is not None else -(10**6)), r.unit_name))
+    submitted_rows = [r for r in rows if r.days_late is not None]
+    return Timeliness(
+        rows=rows,
+        on_time=sum(1 for r in submitted_rows if r.days_late <= 0),
+        late=sum(1 for r in submitted_rows if r.days_late > 0),
+        overdue=sum(1 for r in rows if r.overdue),
+        waiting=sum(1 for r in rows if r.state == State.DRAFT and r.days_late is None and not r.overdue),
+        unrecorded=sum(1 for r in rows if r.state != State.DRAFT and r.days_late is None),
+        mean_percent=_mean([r.percent for r in rows]),
+    )

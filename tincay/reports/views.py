@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tincay.assessments import access
+from tincay.assessments.choices import State
 from tincay.assessments.selectors import class_labels
 from tincay.common.i18n import localized
 from tincay.orgunits.access import get_unit_for_user
@@ -58,6 +59,13 @@ def _scope(request: HttpRequest, code: str) -> ResultsScope:
     return scope
 
 
+def _scope_query(scope: ResultsScope, **extra: str) -> str:
+    """The query string that keeps the unit and peer group when moving between the results pages."""
+    return urlencode(
+        {"unit": scope.unit.key if scope.unit else "", "group": scope.group.code if scope.group else "", **extra}
+    )
+
+
 @login_required
 def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
     scope = _scope(request, code)
@@ -83,6 +91,7 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
             "groups": PeerGroup.objects.all(),
             "group": scope.group,
             "unit_key": scope.unit.key if scope.unit else "",
+            "scope_query": _scope_query(scope),
             "class_labels": class_labels(campaign.version.scoring),
         },
     )
@@ -99,9 +108,6 @@ def campaign_ranking(request: HttpRequest, code: str) -> HttpResponse:
     labels = class_labels(scope.campaign.version.scoring)
     if request.GET.get("format") == "csv":
         return _ranking_csv(scope, track, ranked, labels)
-    query = urlencode(
-        {"unit": scope.unit.key if scope.unit else "", "group": scope.group.code if scope.group else "", "track": track}
-    )
     return render(
         request,
         "reports/ranking.html",
@@ -109,7 +115,8 @@ def campaign_ranking(request: HttpRequest, code: str) -> HttpResponse:
             "campaign": scope.campaign,
             "page": Paginator(ranked, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
             "total": len(ranked),
-            "query": query,
+            "query": _scope_query(scope, track=track),
+            "scope_query": _scope_query(scope),
             "track": track,
             "groups": PeerGroup.objects.all(),
             "group": scope.group,
@@ -146,19 +153,46 @@ def unit_trend(request: HttpRequest, key: str) -> HttpResponse:
     if unit is None:
         raise Http404
     points = selectors.trend(unit, access.assessments_visible_to(request.user), _track(request))
-    return render(request, "reports/trend.html", {"unit": unit, "points": points})
+    years = selectors.trend_years(unit, points)
+    return render(
+        request,
+        "reports/trend.html",
+        {"unit": unit, "points": points, "years": years, "chart": selectors.trend_chart(years)},
+    )
 
 
 @login_required
 def campaign_analysis(request: HttpRequest, code: str) -> HttpResponse:
-    campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
-    if campaign is None:
-        raise Http404
+    scope = _scope(request, code)
     return render(
         request,
         "reports/analysis.html",
         {
-            "campaign": campaign,
-            "analysis": selectors.analysis(campaign, access.assessments_visible_to(request.user)),
+            "campaign": scope.campaign,
+            "analysis": selectors.analysis(scope.campaign, scope.assessments),
+            "scope_query": _scope_query(scope),
+            "unit": scope.unit,
+            "group": scope.group,
+            "groups": PeerGroup.objects.all(),
+        },
+    )
+
+
+@login_required
+def campaign_timeliness(request: HttpRequest, code: str) -> HttpResponse:
+    scope = _scope(request, code)
+    report = selectors.timeliness(scope.campaign, scope.assessments)
+    return render(
+        request,
+        "reports/timeliness.html",
+        {
+            "campaign": scope.campaign,
+            "report": report,
+            "page": Paginator(report.rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": _scope_query(scope),
+            "unit": scope.unit,
+            "group": scope.group,
+            "groups": PeerGroup.objects.all(),
+            "states": dict(State.choices),
         },
     )
