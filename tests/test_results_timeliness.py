@@ -64,7 +64,7 @@ def test_timeliness_page_is_scoped_and_its_query_count_does_not_grow(client_for,
     assert page.status_code == 200 and len(report.rows) == 12
     assert report.unrecorded == 12 and report.waiting == 0  # the pilot's results were imported from paper
     html = page.content.decode()
-    assert "Hoàn thành và đúng hạn" in html or "Completeness and timeliness" in html
+    assert "Mức độ hoàn thành và đúng hạn" in html and "Trình lần đầu" in html
     narrowed = client.get(f"/results/campaigns/{PILOT}/timeliness/", {"unit": "306-2025"})
     assert len(narrowed.context["report"].rows) == 2
     assert client.get(f"/results/campaigns/{PILOT}/timeliness/", {"unit": "01"}).status_code == 404
