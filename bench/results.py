@@ -42,7 +42,7 @@ JOIN orgunits_adminunit u ON u.id = a.unit_id
 # Indicator scores per assessment straight from the results (weighted mean of level values): the work a heat map
 # needs if nothing were kept, the floor it is compared with.
 HEATMAP_FLOOR = f"""
-SELECT r.assessment_id, i.code, SUM(c.weight * {_LEVEL.format(track="final")}) / SUM(c.weight)
+SELECT r.assessment_id, i.code, SUM(c.weight * {_LEVEL.format(track="final")}) / SUM(c.weight) AS score
 {_JOINS}
 WHERE a.campaign_id = %s AND r.na = FALSE AND r.final_level <> '' AND u.path LIKE %s
 GROUP BY r.assessment_id, i.code
