@@ -163,7 +163,7 @@ def run(generate: bool = True) -> None:
             f"  ({sizes['province']} + {sizes['district']} + {sizes['commune']:,} units,"
             f" {old.assessments.count():,} assessments)"
         )
-    measure(old, AdminUnit.objects.get(key="10-2025"), "pre-2025 set")
+    measure(old, AdminUnit.objects.get(key="17-2025"), "pre-2025 set")
 
 
 if __name__ == "__main__":

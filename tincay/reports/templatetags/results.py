@@ -12,7 +12,7 @@ from functools import cache
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 register = template.Library()
 
@@ -43,3 +43,28 @@ def heat_cells(colours: list[str | None]) -> SafeString:
 @register.simple_tag
 def heat_letter(colour: str) -> str:
     return _letters()[colour]
+
+
+@cache
+def _marks(language: str) -> dict[str | None, str]:
+    names = {"green": gettext("Green"), "yellow": gettext("Yellow"), "red": gettext("Red")}
+    shapes = {"green": "●", "yellow": "▲", "red": "■"}
+    marks: dict[str | None, str] = {
+        colour: format_html(
+            '<span class="cell cell-{}" title="{}">{}<span class="visually-hidden">{}</span></span>',
+            colour,
+            name,
+            shapes[colour],
+            name,
+        )
+        for colour, name in names.items()
+    }
+    marks[None] = '<span class="cell cell-none" title="—">·</span>'
+    return marks
+
+
+@register.filter
+def colour_mark(colour: str | None) -> SafeString:
+    """A colour as a coloured shape with its name for screen readers (the unit pages' 39 × 3 marks)."""
+    marks = _marks(get_language() or "vi")
+    return mark_safe(marks.get(colour, marks[None]))  # noqa: S308 - built by format_html
