@@ -133,6 +133,12 @@ def measure(campaign: Campaign, province: AdminUnit, label: str) -> None:
         *_median(get(f"/results/assessments/{assessment.pk}/")),
         unit_floor,
     )
+    base, base_queries = _median(get("/accounts/password/change/"))
+    print(
+        f"  {'reference: lightest signed-in page (layout, no data)':<54} {base:8.1f}ms {base_queries:4d}q"
+        "   (what any page costs before its own work)",
+        flush=True,
+    )
     _line("API: unit results", *_median(get(f"/api/v1/results/assessments/{assessment.pk}/")), unit_floor)
 
 
