@@ -149,7 +149,8 @@ def test_ranking_narrows_to_a_province_and_refuses_units_outside_scope(client_fo
     client = client_for("dieuphoi")
     narrowed = client.get(f"/results/campaigns/{PILOT}/ranking/", {"unit": "306-2025"})
     assert {row.unit_key for _rank, row in narrowed.context["page"]} == {"306-2025", "11413-2025"}
-    assert client.get(f"/results/campaigns/{PILOT}/ranking/", {"unit": "01"}).status_code == 404
+    outside = client.get(f"/results/campaigns/{PILOT}/ranking/", {"unit": "01"})
+    assert outside.status_code == 200 and outside.context["scope_error"] and outside.context["unit"] is None
 
 
 def test_heatmap_cells_are_compact_letters_in_the_language_of_the_page(client_for):

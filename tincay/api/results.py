@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -60,6 +61,8 @@ def _scope(request, code: str):
     )
     if scope is None:
         raise Http404
+    if scope.unit_error:
+        raise NotFound(scope.unit_error)
     return scope
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import Length
+from django.utils.translation import gettext as _
 
 from tincay.assessments import access
 from tincay.assessments.models import Assessment, Campaign
-from tincay.orgunits.access import get_unit_for_user
+from tincay.orgunits.access import get_unit_for_user, units_visible_to
 from tincay.orgunits.models import AdminUnit, PeerGroup
+from tincay.orgunits.selectors import units_search
 
 
 @dataclass
@@ -20,21 +23,46 @@ class ResultsScope:
     assessments: QuerySet[Assessment]  # visible to the user, narrowed; not yet filtered on the campaign
     unit: AdminUnit | None
     group: PeerGroup | None
+    unit_query: str = ""  # what the user typed, kept when it could not be used
+    unit_error: str = ""
 
 
-def results_scope(user: Any, code: str, unit_key: str = "", group_code: str = "") -> ResultsScope | None:
-    """None when the campaign is not visible to the user, or the unit asked for is outside the user's scope."""
+def find_unit(user: Any, text: str) -> tuple[AdminUnit | None, str]:
+    """A unit within the user's scope by code, or by name without needing diacritics ("hai phong"); when several
+    units match, the one current unit among them, else a message naming the candidates with their codes."""
+    unit = get_unit_for_user(user, text)
+    if unit is not None:
+        return unit, ""
+    matches = list(
+        units_search(units_visible_to(user), text)
+        .select_related("parent")
+        .order_by(F("valid_to").desc(nulls_first=True), Length("path"), "sort_key")[:6]
+    )
+    current = [u for u in matches if u.valid_to is None]
+    if len(current) == 1 or (len(matches) == 1):
+        return (current or matches)[0], ""
+    if not matches:
+        return None, _("No unit with the code or name “%(text)s” within your scope.") % {"text": text}
+    names = ", ".join(f"{u.name} ({u.key})" for u in matches[:5])
+    return None, _("Several units match “%(text)s”: %(names)s. Type the code of the one you want.") % {
+        "text": text,
+        "names": names,
+    }
+
+
+def results_scope(user: Any, code: str, unit_text: str = "", group_code: str = "") -> ResultsScope | None:
+    """None when the campaign is not visible to the user. A unit that cannot be found within the user's scope
+    leaves the scope un-narrowed, with ``unit_error`` saying why and ``unit_query`` keeping what was typed."""
     campaign = access.campaigns_visible_to(user).filter(code=code).first()
     if campaign is None:
         return None
     assessments = access.assessments_visible_to(user)
-    unit = None
-    if unit_key.strip():
-        unit = get_unit_for_user(user, unit_key.strip())
-        if unit is None:
-            return None
-        assessments = assessments.filter(unit__path__startswith=unit.path)
+    unit, error, text = None, "", unit_text.strip()
+    if text:
+        unit, error = find_unit(user, text)
+        if unit is not None:
+            assessments = assessments.filter(unit__path__startswith=unit.path)
     group = PeerGroup.objects.filter(code=group_code).first() if group_code else None
     if group is not None:
         assessments = assessments.filter(unit__peer_groups=group)
-    return ResultsScope(campaign, assessments, unit, group)
+    return ResultsScope(campaign, assessments, unit, group, unit_query=text, unit_error=error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -55,8 +56,21 @@ def unit_results(request: HttpRequest, pk: int) -> HttpResponse:
 def _scope(request: HttpRequest, code: str) -> ResultsScope:
     scope = results_scope(request.user, code, request.GET.get("unit", ""), request.GET.get("group", ""))
     if scope is None:
-        raise Http404(_("Campaign or unit not found within your scope."))
+        raise Http404(_("Campaign not found within your scope."))
     return scope
+
+
+def _scope_context(scope: ResultsScope) -> dict[str, Any]:
+    """What the scope form and the tabs need: the unit as typed (kept when it could not be used) and why."""
+    return {
+        "campaign": scope.campaign,
+        "unit": scope.unit,
+        "group": scope.group,
+        "groups": PeerGroup.objects.all(),
+        "unit_text": scope.unit.key if scope.unit else scope.unit_query,
+        "scope_error": scope.unit_error,
+        "scope_query": _scope_query(scope),
+    }
 
 
 def _scope_query(scope: ResultsScope, **extra: str) -> str:
@@ -79,7 +93,7 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "reports/heatmap.html",
         {
-            "campaign": campaign,
+            **_scope_context(scope),
             "indicators": indicators,
             "rows": rows,
             "track": track,
@@ -88,10 +102,6 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
             "limit": selectors.HEATMAP_MAX_UNITS,
             "ranking": selectors.ranking(rows),
             "rollup": selectors.rollup(indicators, rows),
-            "groups": PeerGroup.objects.all(),
-            "group": scope.group,
-            "unit_key": scope.unit.key if scope.unit else "",
-            "scope_query": _scope_query(scope),
             "class_labels": class_labels(campaign.version.scoring),
         },
     )
@@ -112,15 +122,11 @@ def campaign_ranking(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "reports/ranking.html",
         {
-            "campaign": scope.campaign,
+            **_scope_context(scope),
             "page": Paginator(ranked, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
             "total": len(ranked),
             "query": _scope_query(scope, track=track),
-            "scope_query": _scope_query(scope),
             "track": track,
-            "groups": PeerGroup.objects.all(),
-            "group": scope.group,
-            "unit": scope.unit,
             "class_labels": labels,
         },
     )
@@ -168,12 +174,8 @@ def campaign_analysis(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "reports/analysis.html",
         {
-            "campaign": scope.campaign,
+            **_scope_context(scope),
             "analysis": selectors.analysis(scope.campaign, scope.assessments),
-            "scope_query": _scope_query(scope),
-            "unit": scope.unit,
-            "group": scope.group,
-            "groups": PeerGroup.objects.all(),
         },
     )
 
@@ -186,13 +188,10 @@ def campaign_timeliness(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "reports/timeliness.html",
         {
-            "campaign": scope.campaign,
+            **_scope_context(scope),
             "report": report,
             "page": Paginator(report.rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
             "query": _scope_query(scope),
-            "unit": scope.unit,
-            "group": scope.group,
-            "groups": PeerGroup.objects.all(),
             "states": dict(State.choices),
         },
     )
