@@ -62,3 +62,8 @@ def test_ranking_timeliness_trend_print_and_phone(live_server, seeded, page: Pag
     page.goto(f"{base}/results/campaigns/{PILOT}/")
     expect(page.locator("table.heatmap td.hm-green").first).to_be_visible()
     shot("28-heatmap-phone")
+    page.locator(".heatmap-wrap").evaluate("el => { el.scrollLeft = 500; }")
+    first = page.locator("table.heatmap tbody th").first
+    box, wrap = first.bounding_box(), page.locator(".heatmap-wrap").bounding_box()
+    assert abs(box["x"] - wrap["x"]) < 2  # unit names stay in view while the indicators scroll
+    shot("29-heatmap-phone-scrolled")
