@@ -30,43 +30,32 @@ def _legacy(level: str):
     return AdminUnit.objects.filter(level=level, valid_to=LEGACY_END)
 
 
-def _top_up() -> tuple[int, int]:
-    """Synthetic districts and communes until the tree has the issue's size; returns how many were added."""
+def _add(level: str, kind: str, prefix: str, name: str, parents: list[AdminUnit], count: int) -> None:
+    units = []
+    for n in range(count):
+        unit = AdminUnit(
+            key=f"{prefix}{n:05d}-2025",
+            code=f"{prefix}{n:05d}",
+            name=f"{name} {n + 1}",
+            level=level,
+            kind=kind,
+            parent=parents[n % len(parents)],
+            valid_to=LEGACY_END,
+            source="bench",
+        )
+        unit.refresh_derived()
+        units.append(unit)
+    AdminUnit.objects.bulk_create(units, batch_size=2000)
+
+
+def _top_up() -> None:
+    """Synthetic districts and communes until the tree has the issue's size."""
     provinces = list(_legacy(Level.PROVINCE).order_by("key"))
-    missing_districts = DISTRICTS - _legacy(Level.DISTRICT).count()
-    districts = []
-    for n in range(missing_districts):
-        unit = AdminUnit(
-            key=f"BD{n:03d}-2025",
-            code=f"BD{n:03d}",
-            name=f"Huyện mô phỏng {n + 1}",
-            level=Level.DISTRICT,
-            kind=Kind.RURAL_DISTRICT,
-            parent=provinces[n % len(provinces)],
-            valid_to=LEGACY_END,
-            source="bench",
-        )
-        unit.refresh_derived()
-        districts.append(unit)
-    AdminUnit.objects.bulk_create(districts)
+    missing = DISTRICTS - _legacy(Level.DISTRICT).count()
+    _add(Level.DISTRICT, Kind.RURAL_DISTRICT, "BD", "Huyện mô phỏng", provinces, missing)
     districts = list(AdminUnit.objects.filter(source="bench", level=Level.DISTRICT).select_related("parent"))
-    missing_communes = COMMUNES - _legacy(Level.COMMUNE).count()
-    communes = []
-    for n in range(missing_communes):
-        unit = AdminUnit(
-            key=f"BC{n:05d}-2025",
-            code=f"BC{n:05d}",
-            name=f"Xã mô phỏng {n + 1}",
-            level=Level.COMMUNE,
-            kind=Kind.COMMUNE,
-            parent=districts[n % len(districts)],
-            valid_to=LEGACY_END,
-            source="bench",
-        )
-        unit.refresh_derived()
-        communes.append(unit)
-    AdminUnit.objects.bulk_create(communes, batch_size=2000)
-    return missing_districts, missing_communes
+    missing = COMMUNES - _legacy(Level.COMMUNE).count()
+    _add(Level.COMMUNE, Kind.COMMUNE, "BC", "Xã mô phỏng", districts, missing)
 
 
 def generate(rng: random.Random) -> Campaign:
