@@ -28,6 +28,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's and pytest's own fixture-based reordering
 def pytest_collection_modifyitems(config, items):
     browser_items = [item for item in items if "browser" in item.keywords]
     if not browser_items:
