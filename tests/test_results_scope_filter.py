@@ -24,6 +24,12 @@ def test_an_unknown_unit_keeps_the_input_and_explains(client_for, page):
     assert "Không tìm thấy đơn vị có mã hoặc tên “Xã Không Có” trong phạm vi của bạn." in html
 
 
+def test_a_name_shared_by_a_past_and_a_present_unit_finds_the_one_in_the_campaign(client_for):
+    # "Ngô Quyền" is a district until 2025 (in the 2023 pilot) and a ward today (in no 2023 campaign).
+    pilot = client_for("dieuphoi").get(f"/results/campaigns/{PILOT}/ranking/", {"unit": "ngo quyen"})
+    assert pilot.context["unit"].key == "304-2025" and pilot.context["total"] == 2
+
+
 def test_a_unit_outside_the_scope_is_not_found_even_by_name(client_for):
     response = client_for("dieuphoi").get(f"/results/campaigns/{PILOT}/", {"unit": "Hà Nội"})
     assert response.context["unit"] is None and response.context["scope_error"]

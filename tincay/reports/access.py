@@ -27,9 +27,10 @@ class ResultsScope:
     unit_error: str = ""
 
 
-def find_unit(user: Any, text: str) -> tuple[AdminUnit | None, str]:
-    """A unit within the user's scope by code, or by name without needing diacritics ("hai phong"); when several
-    units match, the one current unit among them, else a message naming the candidates with their codes."""
+def find_unit(user: Any, text: str, campaign: Campaign | None = None) -> tuple[AdminUnit | None, str]:
+    """A unit within the user's scope by code, or by name without needing diacritics ("hai phong"). When several
+    units match: the only one with units assessed in ``campaign`` below it (a 2023 campaign finds the district of
+    2023, not today's ward of the same name), else the only current one, else a message naming the candidates."""
     unit = get_unit_for_user(user, text)
     if unit is not None:
         return unit, ""
@@ -38,9 +39,17 @@ def find_unit(user: Any, text: str) -> tuple[AdminUnit | None, str]:
         .select_related("parent")
         .order_by(F("valid_to").desc(nulls_first=True), Length("path"), "sort_key")[:6]
     )
+    if len(matches) == 1:
+        return matches[0], ""
+    if campaign is not None and matches:
+        assessed = [
+            u for u in matches if Assessment.objects.filter(campaign=campaign, unit__path__startswith=u.path).exists()
+        ]
+        if len(assessed) == 1:
+            return assessed[0], ""
     current = [u for u in matches if u.valid_to is None]
-    if len(current) == 1 or (len(matches) == 1):
-        return (current or matches)[0], ""
+    if len(current) == 1:
+        return current[0], ""
     if not matches:
         return None, _("No unit with the code or name “%(text)s” within your scope.") % {"text": text}
     names = ", ".join(f"{u.name} ({u.key})" for u in matches[:5])
@@ -59,7 +68,7 @@ def results_scope(user: Any, code: str, unit_text: str = "", group_code: str = "
     assessments = access.assessments_visible_to(user)
     unit, error, text = None, "", unit_text.strip()
     if text:
-        unit, error = find_unit(user, text)
+        unit, error = find_unit(user, text, campaign)
         if unit is not None:
             assessments = assessments.filter(unit__path__startswith=unit.path)
     group = PeerGroup.objects.filter(code=group_code).first() if group_code else None
