@@ -51,3 +51,11 @@ def test_units_are_listed_in_vietnamese_alphabetical_order(client_for):
     page = client_for("quantri").get("/units/")
     names = [u.short_name for u in page.context["page"]]
     assert names.index("An Giang") < names.index("Bắc Ninh") < names.index("Đà Nẵng") < names.index("Điện Biên")
+
+
+def test_result_pages_link_to_the_next_page_keeping_the_search(client_for):
+    page = client_for("quantri").get("/units/", {"q": "xa tan"})
+    assert page.context["page"].has_next()
+    assert 'href="?q=xa%20tan&amp;date=&amp;page=2"' in page.content.decode()
+    second = client_for("quantri").get("/units/", {"q": "xa tan", "page": 2})
+    assert second.context["page"].number == 2

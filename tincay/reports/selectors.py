@@ -203,24 +203,26 @@ def trend_years(unit: AdminUnit, points: list[TrendPoint]) -> list[TrendYear]:
     return sorted(years, key=lambda y: (y.campaign.year, y.campaign.code))
 
 
+def _rounded(total: float | None) -> float | None:
+    return None if total is None else round(total, 1)
+
+
 def trend_chart(years: list[TrendYear]) -> dict[str, Any]:
     """Series for the trend chart (totals on 0–100): the unit's own line, then its predecessors, combined by
     population or one line each."""
     labels = [str(y.campaign.year) for y in years]
-    own = [None if y.own is None or y.own.total is None else round(y.own.total, 1) for y in years]
+    own = [_rounded(y.own.total) if y.own else None for y in years]
     series: list[dict[str, Any]] = [{"key": "own", "values": own}] if any(v is not None for v in own) else []
-    combined = [None if y.combined is None else round(y.combined, 1) for y in years]
+    combined = [_rounded(y.combined) for y in years]
     if any(v is not None for v in combined):
         series.append({"key": "combined", "values": combined})
-    names = sorted(
-        {p.assessment.unit.name for y in years if y.rule == "side_by_side" for p in y.predecessors},
-    )
-    for name in names:
-        values = []
-        for y in years:
-            match = next((p for p in y.predecessors if p.assessment.unit.name == name and y.rule != "population"), None)
-            values.append(None if match is None or match.total is None else round(match.total, 1))
-        series.append({"key": "predecessor", "name": name, "values": values})
+    side_by_side = [
+        {p.assessment.unit_id: p for p in y.predecessors} if y.rule == "side_by_side" else {} for y in years
+    ]
+    units = {p.assessment.unit_id: p.assessment.unit for by_unit in side_by_side for p in by_unit.values()}
+    for unit_id, unit in sorted(units.items(), key=lambda item: item[1].sort_key):
+        values = [_rounded(by_unit[unit_id].total) if unit_id in by_unit else None for by_unit in side_by_side]
+        series.append({"key": "predecessor", "name": unit.name, "values": values})
     return {"labels": labels, "series": series}
 
 
