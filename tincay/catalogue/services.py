@@ -19,11 +19,12 @@ from tincay.catalogue.choices import VersionStatus
 from tincay.catalogue.models import Criterion, Framework, FrameworkVersion, Indicator, Pillar
 from tincay.catalogue.scheme import normalise_scheme
 from tincay.catalogue.selectors import version_document
+from tincay.common.errors import InvalidInput
 
 Outcome = Literal["created", "updated", "unchanged"]
 
 
-class CatalogueError(ValueError):
+class CatalogueError(InvalidInput):
     """A change the catalogue refuses; the message says why and what to do."""
 
 

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from tincay.accounts.choices import NATIONAL_ROLES, SUBTREE_ROLES
 from tincay.accounts.roles import forget_scopes
 from tincay.audit import services as audit
+from tincay.common.errors import InvalidInput
 from tincay.orgunits.access import forget_reach
 from tincay.orgunits.models import AdminUnit, Department, Membership, PeerGroup
 
 
-class MembershipError(ValueError):
-    pass
+class MembershipError(InvalidInput):
+    """A role, department or peer group change refused with a message for the user."""
 
 
 @transaction.atomic
