@@ -46,6 +46,14 @@ def forget_scopes(user: Any) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def is_system(actor: Any) -> bool:
+    """A command running on the server (seed, loaders, imports), named by a string such as ``"seed_demo"``.
+
+    Pages and the API always pass ``request.user``, so a string can only come from code on the server: services
+    trust it for permission but still validate its input like anyone else's."""
+    return isinstance(actor, str) and bool(actor)
+
+
 def is_admin(user: Any) -> bool:
     return any(s.role == Role.ADMIN for s in user_scopes(user))
 
