@@ -12,8 +12,20 @@ import os
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests: thorough in CI, light on a developer's machine (HYPOTHESIS_PROFILE overrides).
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=25)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 PERSONAS = ["quantri", "dieuphoi", "lanhdao", "daumoi", "congchuc", "chamdiem", "thamdinh", "xem"]
 HAI_PHONG = "31"

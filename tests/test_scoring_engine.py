@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tincay.assessments import scoring
@@ -33,12 +33,7 @@ from tincay.assessments.scoring import (
 )
 from tincay.catalogue.scheme import DEFAULT_SCHEME
 
-PROPERTY = settings(
-    max_examples=150,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+PROPERTY = settings()  # the profile of tests/conftest.py: 150 examples in CI, 25 on a developer's machine
 ROLLUPS = ["weighted_average", "worst_of", "points"]
 Framework = tuple[list[CriterionSpec], dict[str, Answer]]
 
