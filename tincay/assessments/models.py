@@ -11,6 +11,7 @@ from tincay.assessments.choices import CampaignRole, ClarificationStatus, Docume
 from tincay.common.models import TimeStampedModel
 
 USER = settings.AUTH_USER_MODEL
+LEVEL_VALUES = ["", *Level.values]
 
 
 class Campaign(TimeStampedModel):
@@ -136,7 +137,26 @@ class CriterionResult(models.Model):
     class Meta:
         verbose_name = _("criterion result")
         verbose_name_plural = _("criterion results")
-        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="result_unique_criterion")]
+        # The database refuses what it can check by itself; the rest of the rules (ranges that depend on the
+        # criterion, points under a points scheme, text lengths) are in tincay.assessments.rules.
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="result_unique_criterion"),
+            *[
+                models.CheckConstraint(condition=Q(**{f"{name}__in": LEVEL_VALUES}), name=f"result_{name}_known")
+                for name in ("self_level", "scorer_level", "final_level")
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                    name=f"result_{name}_not_negative",
+                )
+                for name in ("self_value", "scorer_value", "final_value", "self_points")
+            ],
+            models.CheckConstraint(
+                condition=Q(na=False) | (Q(self_level="") & Q(self_value__isnull=True)),
+                name="result_na_has_no_level_or_value",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessment_id}:{self.criterion_id}"
@@ -169,6 +189,7 @@ class Document(TimeStampedModel):
         ordering = ["-issued_on", "title"]
         constraints = [
             models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="document_has_file_or_link"),
+            models.CheckConstraint(condition=~Q(title=""), name="document_has_title"),
         ]
 
     def __str__(self) -> str:
