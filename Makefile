@@ -53,6 +53,7 @@ check-gates: install
 	@$(VENV)/bin/lint-imports --no-cache
 	@$(VENV)/bin/bandit -r tincay -q -ll 2>/dev/null || { echo "bandit: a finding above low (mark reviewed ones with # nosec and a comment saying why)"; exit 1; }
 	@TINCAY_ENV=production TINCAY_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  TINCAY_AUDIT_KEYS=gate:$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  TINCAY_ALLOWED_HOSTS=tincay.example.gov.vn $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install

@@ -62,6 +62,49 @@ def test_production_refuses_short_secret_key_and_missing_hosts():
     assert "TINCAY_ALLOWED_HOSTS is required" in result.stderr
 
 
+AUDIT_KEYS = "k2026:" + "s" * 43 + ",k2025:" + "o" * 43
+
+
 def test_production_starts_with_proper_settings():
-    result = _import_settings(TINCAY_ENV="production", TINCAY_SECRET_KEY="k" * 60, TINCAY_ALLOWED_HOSTS="x.gov.vn")
+    result = _import_settings(
+        TINCAY_ENV="production",
+        TINCAY_SECRET_KEY="k" * 60,
+        TINCAY_ALLOWED_HOSTS="x.gov.vn",
+        TINCAY_AUDIT_KEYS=AUDIT_KEYS,
+    )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_audit_keys():
+    result = _import_settings(TINCAY_ENV="production", TINCAY_SECRET_KEY="k" * 60, TINCAY_ALLOWED_HOSTS="x.gov.vn")
+    assert result.returncode != 0
+    assert "TINCAY_AUDIT_KEYS is required in production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("s" * 43, "entry 1 must be '<key id>:<secret>'"),
+        ("k2026:" + "s" * 43 + ",k2025", "entry 2 must be '<key id>:<secret>'"),
+        ("k 2026:" + "s" * 43, "key id 'k 2026' must be"),
+        ("k2026:short-secret", "the secret of key 'k2026' must be at least 32"),
+        ("k2026:" + "s" * 43 + ",k2026:" + "t" * 43, "key id 'k2026' appears twice"),
+        ("dev-derived:" + "s" * 43, "reserved for the development key"),
+    ],
+)
+def test_malformed_audit_keys_are_refused_without_echoing_secrets(value, message):
+    result = _import_settings(
+        TINCAY_ENV="production", TINCAY_SECRET_KEY="k" * 60, TINCAY_ALLOWED_HOSTS="x.gov.vn", TINCAY_AUDIT_KEYS=value
+    )
+    assert result.returncode != 0
+    assert "TINCAY_AUDIT_KEYS" in result.stderr and message in result.stderr
+    assert "s" * 43 not in result.stderr and "short-secret" not in result.stderr
+
+
+def test_audit_keys_first_signs_others_verify_and_development_derives_a_labelled_key():
+    from tincay.audit.keys import audit_keyring, keyring_from
+
+    pairs = audit_keyring(AUDIT_KEYS.split(","), secret_key="x" * 60, production=False)
+    assert [key_id for key_id, _secret in pairs] == ["k2026", "k2025", "dev-derived"]
+    assert keyring_from(pairs).current_id == "k2026"
+    assert [key_id for key_id, _secret in audit_keyring([], secret_key="x" * 60, production=False)] == ["dev-derived"]

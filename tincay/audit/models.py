@@ -1,4 +1,8 @@
-"""Append-only audit events, hash-linked so that any edit or deletion is detectable."""
+"""Append-only audit events, linked by keyed hashes so that any edit, deletion or rewrite is detectable.
+
+Append-only holds at three levels: the model refuses ``save()`` of an existing event and ``delete()``, the
+queryset refuses ``update()`` and ``delete()``, and database triggers refuse UPDATE and DELETE (``guards.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,22 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("audit events are append-only")
+
+
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("time"), db_index=True)
+    # PROTECT: the actor's id is part of the signed content, so an account with history is deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(_("actor"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
@@ -26,6 +42,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The id of the key that signed this event (TINCAY_AUDIT_KEYS); empty for legacy events (plain SHA-256).
+    key_id = models.CharField(max_length=32, blank=True, default="")
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")

@@ -1,15 +1,24 @@
-"""Writing audit events. Every service that changes data calls :func:`record` explicitly."""
+"""Writing audit events. Every service that changes data calls :func:`record` explicitly.
+
+Each event is signed with the current audit key (``TINCAY_AUDIT_KEYS``, parsed once): an append costs
+the same queries as before keys existed (on PostgreSQL the advisory lock, then the last hash, then the insert).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.core.files.storage import Storage, default_storage
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from tincay.audit import chain
+from tincay.audit import chain, checkpoints
+from tincay.audit.checkpoints import Checkpoint
+from tincay.audit.keys import configured_keyring
 from tincay.audit.models import AuditEvent
+from tincay.audit.selectors import TrailCheck, audit_trail_check
 
 _LOCK_KEY = 18091  # advisory lock id that serialises appends on PostgreSQL
 
@@ -35,7 +44,7 @@ def record(
     after: Any = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event, linked to the previous one by its hash."""
+    """Append one event, linked to the previous one by its hash and signed with the current key."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -53,6 +62,8 @@ def record(
         "after": chain.canonical_roundtrip(after),
         "reason": reason,
     }
+    keyring = configured_keyring()
+    key_id = keyring.current_id
     prev_hash = _last_hash()
     event = AuditEvent(
         created_at=fields["created_at"],
@@ -66,7 +77,27 @@ def record(
         after=fields["after"],
         reason=reason,
         prev_hash=prev_hash,
-        hash=chain.event_hash(prev_hash, fields),
+        hash=chain.keyed_hash(keyring.secrets[key_id], key_id, prev_hash, fields),
+        key_id=key_id,
     )
     event.save()
     return event
+
+
+def audit_checkpoint_write(
+    *, storage: Storage | None = None, now: datetime | None = None
+) -> tuple[TrailCheck, Checkpoint | None]:
+    """Verify the trail, then record its head as a new checkpoint file; a trail that fails writes nothing.
+
+    A checkpoint vouches for the chain up to its head, so taking one over a broken chain would launder the damage.
+    """
+    check = audit_trail_check(storage=storage)
+    if not check.intact:
+        return check, None
+    written = checkpoints.write(
+        walk=check.walk,
+        keyring=configured_keyring(),
+        storage=storage or default_storage,
+        now=now or timezone.now(),
+    )
+    return check, written

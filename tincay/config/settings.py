@@ -3,8 +3,8 @@
 Modes:
 - development / demo (default, ``TINCAY_DEBUG=1`` or unset ``TINCAY_ENV``): SQLite, console e-mail, a fixed
   development secret key that is refused in production.
-- production (``TINCAY_ENV=production``): refuses to start without ``TINCAY_SECRET_KEY`` and allowed hosts, and
-  passes ``manage.py check --deploy``.
+- production (``TINCAY_ENV=production``): refuses to start without ``TINCAY_SECRET_KEY``, allowed hosts and
+  ``TINCAY_AUDIT_KEYS``, and passes ``manage.py check --deploy``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from tincay.audit.keys import audit_keyring
 from tincay.common.env import (
     ImproperlyConfiguredEnv,
     env_bool,
@@ -49,6 +50,13 @@ ALLOWED_HOSTS = env_list("TINCAY_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfiguredEnv("TINCAY_ALLOWED_HOSTS is required in production (comma-separated host names)")
 CSRF_TRUSTED_ORIGINS = env_list("TINCAY_CSRF_TRUSTED_ORIGINS")
+
+# Audit trail: events are signed with HMAC-SHA256 under a key kept outside the database.
+# TINCAY_AUDIT_KEYS="<id>:<secret>,<old id>:<old secret>": the first signs, the others verify older events.
+# Required in production; development and tests derive a key labelled "dev-derived" from the secret key.
+TINCAY_AUDIT_KEYS = audit_keyring(env_list("TINCAY_AUDIT_KEYS"), secret_key=SECRET_KEY, production=PRODUCTION)
+# `manage.py flush` (tests, development) may lift the audit triggers for the wipe; production refuses to flush.
+TINCAY_AUDIT_FLUSH_ALLOWED = not PRODUCTION
 
 INSTALLED_APPS = [
     "django.contrib.auth",
