@@ -10,8 +10,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from tincay.accounts.access import PROTECTED_ROLES
 from tincay.accounts.choices import Role
-from tincay.accounts.roles import Scope, is_admin, user_scopes
+from tincay.accounts.roles import Scope, is_admin, is_system, user_scopes
 from tincay.orgunits.choices import LinkRole
 from tincay.orgunits.models import AdminUnit, LineageLink, Membership
 
@@ -84,8 +85,44 @@ def _manager_scopes(user: Any) -> list[Scope]:
 
 
 def can_manage_unit(user: Any, unit: AdminUnit) -> bool:
-    """Admins and the coordinators over a unit manage its departments and memberships."""
-    return any(scope.covers(unit.path) for scope in _manager_scopes(user))
+    """Admins, the coordinators over a unit and server-side commands manage its departments and memberships."""
+    return is_system(user) or any(scope.covers(unit.path) for scope in _manager_scopes(user))
+
+
+def can_manage_peer_groups(user: Any) -> bool:
+    """Peer groups compare units across the whole country: administrators and commands only."""
+    return is_system(user) or is_admin(user)
+
+
+def can_grant(user: Any, role: str, unit: AdminUnit | None) -> bool:
+    """Admins grant any role anywhere; a coordinator grants roles but admin and coordinator on units it covers."""
+    if is_system(user) or is_admin(user):
+        return True
+    if role in PROTECTED_ROLES or unit is None:
+        return False
+    return can_manage_unit(user, unit)
+
+
+def can_revoke(user: Any, membership: Membership) -> bool:
+    """The same rule as granting, read from the membership being removed."""
+    return can_grant(user, membership.role, membership.unit)
+
+
+def can_manage_person(user: Any, target: Any) -> bool:
+    """May ``user`` grant roles to ``target``? Admins anyone; a coordinator the people holding a role it covers.
+
+    Superusers and staff accounts are left to administrators. Changing a person's e-mail or password asks
+    ``tincay.accounts.access.can_change_identity``, which is stricter.
+    """
+    if is_system(user) or is_admin(user):
+        return True
+    if not can_manage_people(user) or target is None or target.pk is None:
+        return False
+    if target.is_superuser or target.is_staff:
+        return False
+    paths = target.memberships.filter(unit__isnull=False).values_list("unit__path", flat=True)
+    scopes = _manager_scopes(user)
+    return any(scope.covers(path) for path in paths for scope in scopes)
 
 
 def can_manage_people(user: Any) -> bool:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tincay.common.errors import InvalidInput
 from tincay.orgunits import access, selectors, services
 from tincay.orgunits.forms import DepartmentForm, UnitSearchForm
 
@@ -86,17 +87,20 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def department_add(request: HttpRequest, key: str) -> HttpResponse:
+    """The service decides who may add a department; the page shows its message either way."""
     unit = access.get_unit_for_user(request.user, key)
-    if unit is None or not access.can_manage_unit(request.user, unit):
+    if unit is None:
         raise Http404
     form = DepartmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.department_create(actor=request.user, unit=unit, **form.cleaned_data)
-        except services.MembershipError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Department added."))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("orgunits:detail", key=unit.key)
+    try:
+        services.department_create(actor=request.user, unit=unit, **form.cleaned_data)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     else:
-        messages.error(request, _("Please give the department a name."))
+        messages.success(request, _("Department added."))
     return redirect("orgunits:detail", key=unit.key)
