@@ -20,9 +20,9 @@ def _base_doc():
 def test_loading_the_same_document_twice_changes_nothing():
     doc = _base_doc()
     events, criteria = AuditEvent.objects.count(), list(Criterion.objects.values_list("pk", "title_vi"))
-    _version, outcome = version_load_document(doc=doc)
+    _version, outcome = version_load_document(doc=doc, actor="load_framework")
     assert outcome == "unchanged"
-    _version, outcome = version_load_document(doc=copy.deepcopy(doc))
+    _version, outcome = version_load_document(doc=copy.deepcopy(doc), actor="load_framework")
     assert outcome == "unchanged"
     assert AuditEvent.objects.count() == events
     assert list(Criterion.objects.values_list("pk", "title_vi")) == criteria
@@ -40,21 +40,21 @@ def test_changed_file_over_an_issued_version_is_refused_and_nothing_is_written()
     doc = _base_doc()
     doc["pillars"][0]["indicators"][0]["criteria"][0]["title"]["vi"] = "Tiêu chí đã bị sửa"
     with pytest.raises(CatalogueError, match=r"ban hành|issued"):
-        version_load_document(doc=doc)
+        version_load_document(doc=doc, actor="load_framework")
     assert not Criterion.objects.filter(title_vi="Tiêu chí đã bị sửa").exists()
 
 
 def test_changed_file_over_a_draft_updates_it_in_place():
     doc = _base_doc()
     doc["version"].update(code="ban-nhap", status="draft")
-    version, outcome = version_load_document(doc=doc)
+    version, outcome = version_load_document(doc=doc, actor="load_framework")
     assert outcome == "created"
     doc["pillars"][0]["indicators"][0]["criteria"].pop()
     doc = library.normalise(doc)
-    version, outcome = version_load_document(doc=doc)
+    version, outcome = version_load_document(doc=doc, actor="load_framework")
     assert outcome == "updated"
     assert version.criteria.count() == sum(len(i["criteria"]) for p in doc["pillars"] for i in p["indicators"])
-    assert version_load_document(doc=doc)[1] == "unchanged"
+    assert version_load_document(doc=doc, actor="load_framework")[1] == "unchanged"
 
 
 def test_formatting_only_changes_to_the_yaml_do_not_count():

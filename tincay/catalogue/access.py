@@ -1,4 +1,8 @@
-"""Who may see and change which framework versions. Views and the API ask here; nothing else decides."""
+"""Who may see and change which framework versions. Views, the API and the services ask here; nothing else decides.
+
+Server-side commands (a string actor, see ``accounts.roles.is_system``) load and change versions freely; their
+input is still checked by the services.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from tincay.accounts.choices import Role
-from tincay.accounts.roles import Scope, is_admin, user_scopes
+from tincay.accounts.roles import Scope, is_admin, is_system, user_scopes
 from tincay.catalogue.choices import VersionStatus
 from tincay.catalogue.models import FrameworkVersion
 
@@ -40,7 +44,16 @@ def get_version_for_user(user: Any, framework_code: str, version_code: str) -> F
 
 
 def can_derive(user: Any) -> bool:
-    return is_admin(user) or bool(_coordinator_scopes(user))
+    return is_system(user) or is_admin(user) or bool(_coordinator_scopes(user))
+
+
+def can_own(user: Any, unit: Any) -> bool:
+    """May ``user`` make a draft owned by ``unit`` (None: a national version)? The rule of ``can_edit_version``."""
+    if is_system(user) or is_admin(user):
+        return True
+    if unit is None:
+        return any(s.path is None for s in _coordinator_scopes(user))
+    return any(s.covers(unit.path) for s in _coordinator_scopes(user))
 
 
 def derive_owners(user: Any) -> list[Any]:
@@ -54,8 +67,4 @@ def derive_owners(user: Any) -> list[Any]:
 def can_edit_version(user: Any, version: FrameworkVersion) -> bool:
     if version.status != VersionStatus.DRAFT:
         return False
-    if is_admin(user):
-        return True
-    if version.owner_unit_id is None:
-        return any(s.path is None for s in _coordinator_scopes(user))
-    return any(s.covers(version.owner_unit.path) for s in _coordinator_scopes(user))
+    return can_own(user, version.owner_unit if version.owner_unit_id else None)

@@ -137,7 +137,7 @@ def _criterion(raw: dict, path: str, indicator_code: str, ck: _Checker, seen: se
         "type": ctype,
         "weight": weight,
         "max_points": ck.num(raw.get("max_points"), f"{path}.max_points", 0),
-        "applies_to": sorted(set(applies_to), key=UNIT_KINDS.index) if applies_to else [],
+        "applies_to": sorted({kind for kind in applies_to if kind in UNIT_KINDS}, key=UNIT_KINDS.index),
         "levels": {name: ck.text(levels_raw.get(name), f"{path}.levels.{name}") for name in ("red", "yellow", "green")},
         "measure": None,
     }

@@ -6,6 +6,7 @@ Every function runs in one transaction, refuses to touch an issued version, and 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -13,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tincay.accounts.roles import is_admin, is_system
 from tincay.audit import services as audit
-from tincay.catalogue import library
+from tincay.catalogue import access, edits, library, limits
 from tincay.catalogue.choices import VersionStatus
 from tincay.catalogue.models import Criterion, Framework, FrameworkVersion, Indicator, Pillar
-from tincay.catalogue.scheme import normalise_scheme
 from tincay.catalogue.selectors import version_document
-from tincay.common.errors import InvalidInput
+from tincay.common.errors import NON_FIELD, ErrorCollector, InvalidInput, Refused
 
 Outcome = Literal["created", "updated", "unchanged"]
 
@@ -28,10 +29,79 @@ class CatalogueError(InvalidInput):
     """A change the catalogue refuses; the message says why and what to do."""
 
 
+class DocumentError(CatalogueError):
+    """A document (file, workbook, or a draft as it would be after an edit) that breaks the format or the columns.
+
+    ``problems`` keeps every place (``pillars[0].indicators[2].criteria[1].weight``) for pages that list them."""
+
+    def __init__(self, problems: list[library.Problem], *, field_of: Callable[[str], str | None] | None = None):
+        self.problems = problems
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            field = field_of(problem.path) if field_of else None
+            errors.setdefault(field or NON_FIELD, []).append(problem.message if field else str(problem))
+        super().__init__(errors)
+
+
+class CatalogueRefused(Refused):
+    """This person may not make that change to the catalogue."""
+
+
 def _immutable_message(version: FrameworkVersion) -> str:
     return _("Version %(ref)s has been issued and can no longer change. Derive a new version to make changes.") % {
         "ref": version.ref
     }
+
+
+def _refused_message(version: FrameworkVersion) -> str:
+    return _(
+        "Only administrators and the coordinators over the owner unit change draft %(ref)s. "
+        "Derive your own version to make changes."
+    ) % {"ref": version.ref}
+
+
+def _checked(doc: dict[str, Any], *, field_of: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    """The canonical form of ``doc`` when it keeps the format and fits the columns; else DocumentError."""
+    try:
+        normalised = library.normalise(doc)
+    except library.LibraryError as exc:
+        raise DocumentError(exc.problems, field_of=field_of) from None
+    problems = limits.document_problems(normalised)
+    if problems:
+        raise DocumentError(problems, field_of=field_of)
+    return normalised
+
+
+def _locked_draft(actor: Any, version: FrameworkVersion) -> FrameworkVersion:
+    """The version row, locked for this transaction, after checking it is a draft this actor may change."""
+    locked = FrameworkVersion.objects.select_for_update().select_related("framework").get(pk=version.pk)
+    if not locked.is_editable:
+        raise CatalogueError(_immutable_message(locked))
+    if not access.can_edit_version(actor, locked):
+        raise CatalogueRefused(_refused_message(locked))
+    return locked
+
+
+def _mapping(data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise CatalogueError(_("Send the changes as a set of named fields."))
+    return data
+
+
+def _check_keys(data: Mapping[str, Any], allowed: tuple[str, ...], errors: ErrorCollector) -> None:
+    unknown = sorted(str(key) for key in data if key not in allowed)
+    if unknown:
+        errors.add(
+            NON_FIELD,
+            _("These fields cannot be changed here: %(names)s. Remove them and try again.")
+            % {"names": ", ".join(unknown)},
+        )
+
+
+def _check_texts(data: Mapping[str, Any], names: tuple[str, ...], errors: ErrorCollector) -> None:
+    for name in names:
+        if name in data and data[name] is not None and not isinstance(data[name], str):
+            errors.add(name, _("Enter text here."))
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -109,53 +179,82 @@ def _apply_header(version: FrameworkVersion, doc: dict[str, Any]) -> None:
     version.scoring = doc["scoring"]
 
 
-def _resolve_parent(ref: str | None) -> FrameworkVersion | None:
+def _resolve_parent(ref: str | None, actor: Any) -> FrameworkVersion | None:
     if not ref:
         return None
     framework_code, _sep, version_code = ref.partition("/")
-    parent = FrameworkVersion.objects.filter(framework__code=framework_code, code=version_code).first()
+    parents = FrameworkVersion.objects if is_system(actor) else access.versions_visible_to(actor)
+    parent = parents.filter(framework__code=framework_code, code=version_code).first()
     if parent is None:
         raise CatalogueError(_("The parent version %(ref)s named in derived_from is not loaded.") % {"ref": ref})
     return parent
 
 
+def _check_load(actor: Any, version: FrameworkVersion | None, status: str, owner_unit: Any) -> None:
+    """May ``actor`` write this document over ``version`` (None: a new one owned by ``owner_unit``)?"""
+    if version is not None:
+        if not version.is_editable:
+            raise CatalogueError(_immutable_message(version))
+        if not access.can_edit_version(actor, version):
+            raise CatalogueRefused(_refused_message(version))
+    elif not (access.can_derive(actor) and access.can_own(actor, owner_unit)):
+        raise CatalogueRefused(
+            _("Only administrators and coordinators load indicator sets, for units they coordinate.")
+        )
+    if status != VersionStatus.DRAFT and not is_system(actor):
+        raise CatalogueError(
+            _("A file or workbook is loaded as a draft; issue the version from its page once checked.")
+        )
+
+
+def _check_owner(owner_unit: Any) -> None:
+    unit_model = FrameworkVersion._meta.get_field("owner_unit").related_model
+    if owner_unit is not None and (not isinstance(owner_unit, unit_model) or owner_unit.valid_to is not None):
+        raise CatalogueError({"owner_unit": _("Choose one of today's units as the owner, or none for a national set.")})
+
+
 @transaction.atomic
 def version_load_document(
-    *, doc: dict[str, Any], actor: Any = None, owner_unit: Any = None
+    *, doc: dict[str, Any], actor: Any, owner_unit: Any = None
 ) -> tuple[FrameworkVersion, Outcome]:
-    """Load a canonical document; idempotent. A changed document over an issued version is refused."""
+    """Load a library document (checked here again, whoever read it); idempotent.
+
+    A changed document over an issued version is refused; people load drafts they may edit, commands anything.
+    Only commands and administrators change the header (title, publisher) of an existing framework."""
+    doc = _checked(doc)
+    _check_owner(owner_unit)
     new_hash = library.content_hash(doc)
     fw = doc["framework"]
-    framework, _created = Framework.objects.get_or_create(
-        code=fw["code"], defaults={"title_vi": fw["title"]["vi"], "title_en": fw["title"]["en"]}
-    )
+    framework = Framework.objects.filter(code=fw["code"]).first()
     version = (
         FrameworkVersion.objects.select_for_update().filter(framework=framework, code=doc["version"]["code"]).first()
+        if framework is not None
+        else None
     )
     status = doc["version"]["status"]
+    if (
+        version is not None
+        and version.content_hash == new_hash
+        and (version.status == status or not version.is_editable)
+    ):
+        return version, "unchanged"
+    _check_load(actor, version, status, owner_unit)
+    parent = _resolve_parent(doc["version"]["derived_from"], actor)
+    if framework is None:
+        framework = Framework(code=fw["code"])
+    if framework.pk is None or is_system(actor) or is_admin(actor):
+        framework.title_vi, framework.title_en = fw["title"]["vi"], fw["title"]["en"]
+        framework.publisher_vi, framework.publisher_en = fw["publisher"]["vi"], fw["publisher"]["en"]
+        framework.save()
     if version is not None:
-        if version.content_hash == new_hash and version.status == status:
-            return version, "unchanged"
-        if not version.is_editable:
-            if version.content_hash == new_hash:
-                return version, "unchanged"
-            raise CatalogueError(_immutable_message(version))
         before = {"content_hash": version.content_hash, "status": version.status}
         outcome: Outcome = "updated"
     else:
         version = FrameworkVersion(framework=framework, code=doc["version"]["code"], owner_unit=owner_unit)
         before = None
         outcome = "created"
-    for field, value in (
-        ("title_vi", fw["title"]["vi"]),
-        ("title_en", fw["title"]["en"]),
-        ("publisher_vi", fw["publisher"]["vi"]),
-        ("publisher_en", fw["publisher"]["en"]),
-    ):
-        setattr(framework, field, value)
-    framework.save()
     _apply_header(version, doc)
-    version.derived_from = _resolve_parent(doc["version"]["derived_from"])
+    version.derived_from = parent
     version.status = VersionStatus.DRAFT
     version.content_hash = new_hash
     version.save()
@@ -186,9 +285,9 @@ def _refresh_hash(version: FrameworkVersion) -> None:
     version.save(update_fields=["content_hash", "updated_at"])
 
 
-def _require_draft(version: FrameworkVersion) -> None:
-    if not version.is_editable:
-        raise CatalogueError(_immutable_message(version))
+_HEADER_FIELDS = {"version.code": "code", "version.title": "title_vi", "version.title.vi": "title_vi"}
+_HEADER_FIELDS |= {f"version.{name}.{lang}": f"{name}_{lang}" for name in ("title", "notes") for lang in ("vi", "en")}
+_HEADER_FIELDS["version.effective_date"] = "effective_date"
 
 
 @transaction.atomic
@@ -202,21 +301,36 @@ def version_derive(
     owner_unit: Any = None,
 ) -> FrameworkVersion:
     """A new draft (local) version with a copy of ``source``'s content and scoring scheme."""
-    if FrameworkVersion.objects.filter(framework=source.framework, code=code).exists():
-        raise CatalogueError(_("A version with code “%(code)s” already exists in this framework.") % {"code": code})
+    errors = ErrorCollector()
+    _check_texts({"code": code, "title_vi": title_vi, "title_en": title_en}, ("code", "title_vi", "title_en"), errors)
+    _check_owner(owner_unit)
+    if errors:
+        raise CatalogueError(errors.errors)
+    if not (access.can_derive(actor) and access.can_own(actor, owner_unit)):
+        raise CatalogueRefused(
+            {"owner_unit": _("You may derive versions only for the units you coordinate. Choose one of them.")}
+        )
+    if not is_system(actor) and not access.versions_visible_to(actor).filter(pk=source.pk).exists():
+        raise CatalogueRefused(_("This indicator set does not exist or is not visible to you."))
     doc = version_document(source)
     doc["version"].update(
-        code=code,
-        title={"vi": title_vi, "en": title_en},
+        code=(code or "").strip(),
+        title={"vi": title_vi or "", "en": title_en or ""},
         status=VersionStatus.DRAFT.value,
         derived_from=source.ref,
         effective_date=None,
     )
+    doc = _checked(doc, field_of=_HEADER_FIELDS.get)
+    code = doc["version"]["code"]
+    if FrameworkVersion.objects.filter(framework=source.framework, code=code).exists():
+        raise CatalogueError(
+            {"code": _("A version with code “%(code)s” already exists in this framework.") % {"code": code}}
+        )
     version = FrameworkVersion.objects.create(
         framework=source.framework,
         code=code,
-        title_vi=title_vi,
-        title_en=title_en,
+        title_vi=doc["version"]["title"]["vi"],
+        title_en=doc["version"]["title"]["en"],
         notes_vi=source.notes_vi,
         notes_en=source.notes_en,
         derived_from=source,
@@ -229,47 +343,79 @@ def version_derive(
     return version
 
 
+VERSION_EDITABLE = ("title_vi", "title_en", "notes_vi", "notes_en", "effective_date", "scoring")
+
+
+def _date_input(value: Any, errors: ErrorCollector) -> str | None:
+    """A date, an ISO text (YYYY-MM-DD) or nothing, as the document's ISO text."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    errors.add("effective_date", _("Enter a date such as 01/01/2027."))
+    return None
+
+
 @transaction.atomic
 def version_update(*, version: FrameworkVersion, actor: Any, data: dict[str, Any]) -> FrameworkVersion:
-    """Change a draft's title, notes, effective date and scoring scheme (validated)."""
-    _require_draft(version)
-    scheme, problems = normalise_scheme(data.get("scoring", version.scoring))
-    if problems:
-        raise CatalogueError("; ".join(f"{path}: {message}" for path, message in problems))
-    before = {"title_vi": version.title_vi, "title_en": version.title_en, "scoring": version.scoring}
-    for field in ("title_vi", "title_en", "notes_vi", "notes_en", "effective_date"):
-        if field in data:
-            setattr(version, field, data[field])
-    version.scoring = scheme
-    version.save()
-    _refresh_hash(version)
+    """Change a draft's title, notes, effective date and scoring scheme; the whole draft is re-checked."""
+    data = _mapping(data)
+    locked = _locked_draft(actor, version)
+    errors = ErrorCollector()
+    _check_keys(data, VERSION_EDITABLE, errors)
+    _check_texts(data, ("title_vi", "title_en", "notes_vi", "notes_en"), errors)
+    doc = version_document(locked)
+    header = doc["version"]
+    for name in ("title", "notes"):
+        for lang in ("vi", "en"):
+            if f"{name}_{lang}" in data:
+                header[name][lang] = data[f"{name}_{lang}"] or ""
+    if "effective_date" in data:
+        header["effective_date"] = _date_input(data["effective_date"], errors)
+    if "scoring" in data:
+        if not isinstance(data["scoring"], Mapping):
+            errors.add(NON_FIELD, _("The scoring scheme must be a set of named values."))
+        else:
+            doc["scoring"] = dict(data["scoring"])
+    if errors:
+        raise CatalogueError(errors.errors)
+    doc = _checked(doc, field_of=_HEADER_FIELDS.get)
+    before = {"title_vi": locked.title_vi, "title_en": locked.title_en, "scoring": locked.scoring}
+    _apply_header(locked, doc)
+    locked.save()
+    _refresh_hash(locked)
     audit.record(
         actor=actor,
         action="catalogue.version_updated",
-        obj=version,
+        obj=locked,
         before=before,
-        after={"title_vi": version.title_vi, "title_en": version.title_en, "scoring": version.scoring},
+        after={"title_vi": locked.title_vi, "title_en": locked.title_en, "scoring": locked.scoring},
     )
-    return version
+    return locked
 
 
 @transaction.atomic
 def version_issue(*, version: FrameworkVersion, actor: Any) -> FrameworkVersion:
     """Freeze a draft. From now on nothing in it can change."""
-    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
-    _require_draft(version)
+    version = _locked_draft(actor, version)
     doc = version_document(version)
     try:
-        library.normalise(doc)
-    except library.LibraryError as exc:
+        doc = _checked(doc)
+    except DocumentError as exc:
         raise CatalogueError(
-            _("The version cannot be issued until these problems are fixed: %(problems)s") % {"problems": exc}
+            _("The version cannot be issued until these problems are fixed: %(problems)s")
+            % {"problems": "; ".join(str(p) for p in exc.problems)}
         ) from None
     if not library.counts(doc)["criteria"]:
         raise CatalogueError(_("A version without criteria cannot be issued."))
     version.status = VersionStatus.ISSUED
     version.issued_at = timezone.now()
-    version.issued_by = actor
+    version.issued_by = None if is_system(actor) else actor
     version.content_hash = library.content_hash(doc)
     version.save()
     audit.record(actor=actor, action="catalogue.version_issued", obj=version, after={"hash": version.content_hash})
@@ -298,10 +444,13 @@ CRITERION_EDITABLE = (
     "threshold_yellow",
     "threshold_green",
 )
+# The service also takes the maximum points (points schemes); the page form shows CRITERION_EDITABLE.
+CRITERION_FIELDS = (*CRITERION_EDITABLE, "max_points")
+REASON_MAX = 2000
 
 
 def _criterion_snapshot(criterion: Criterion) -> dict[str, Any]:
-    return {field: getattr(criterion, field) for field in ("code", *CRITERION_EDITABLE)}
+    return {field: getattr(criterion, field) for field in ("code", *CRITERION_FIELDS)}
 
 
 @transaction.atomic
@@ -315,36 +464,34 @@ def criterion_save(
 ) -> Criterion:
     """Create (with ``indicator``) or change (with ``criterion``) one criterion of a draft version.
 
-    ``data`` has been cleaned by the form; the whole version is re-checked against the format rules.
-    """
-    _require_draft(version)
-    # the stored state: a bound ModelForm has already copied its data onto ``criterion``
-    before = _criterion_snapshot(Criterion.objects.get(pk=criterion.pk)) if criterion else None
+    The draft as it would be after the change is checked against the format and the columns before any row is
+    written; ``data`` may come from a form (typed values) or elsewhere (texts, numbers)."""
+    data = _mapping(data)
+    version = _locked_draft(actor, version)
+    if criterion is not None:
+        criterion = Criterion.objects.select_related("indicator").filter(pk=criterion.pk, version=version).first()
+    elif indicator is not None:
+        indicator = Indicator.objects.filter(pk=indicator.pk, version=version).first()
+    if criterion is None and indicator is None:
+        raise CatalogueError(_("Choose a criterion or an indicator of this version."))
+    indicator = criterion.indicator if criterion is not None else indicator
+    errors = ErrorCollector()
+    _check_keys(data, CRITERION_FIELDS, errors)
+    edits.check_criterion_input(data, errors)
+    if errors:
+        raise CatalogueError(errors.errors)
+    doc = version_document(version)
+    path, entry = edits.criterion_entry(doc, indicator.code, criterion.code if criterion else None)
+    edits.apply_criterion_data(entry, data)
+    doc = _checked(doc, field_of=lambda p: edits.criterion_field(p, path))
+    saved = edits.find(doc, path)
+    before = _criterion_snapshot(criterion) if criterion else None
     if criterion is None:
-        assert indicator is not None
         last = indicator.criteria.order_by("-order").first()
-        siblings = set(indicator.criteria.values_list("code", flat=True))
-        number_ = 1
-        while f"{indicator.code}.{number_}" in siblings:
-            number_ += 1
-        criterion = Criterion(
-            version=version,
-            indicator=indicator,
-            code=f"{indicator.code}.{number_}",
-            order=(last.order + 1) if last else 0,
-        )
-    for field in CRITERION_EDITABLE:
-        if field in data:
-            setattr(criterion, field, data[field])
-    if criterion.type != "performance":
-        criterion.direction, criterion.threshold_yellow, criterion.threshold_green = "", None, None
-        criterion.measure_unit_vi = criterion.measure_unit_en = ""
+        criterion = Criterion(version=version, indicator=indicator, order=(last.order + 1) if last else 0)
+    for field, value in _criterion_fields(saved).items():
+        setattr(criterion, field, value)
     criterion.save()
-    try:
-        library.normalise(version_document(version))
-    except library.LibraryError as exc:
-        transaction.set_rollback(True)
-        raise CatalogueError(str(exc)) from None
     _refresh_hash(version)
     audit.record(
         actor=actor,
@@ -358,8 +505,15 @@ def criterion_save(
 
 @transaction.atomic
 def criterion_delete(*, criterion: Criterion, actor: Any, reason: str = "") -> None:
-    version = criterion.version
-    _require_draft(version)
+    version = _locked_draft(actor, criterion.version)
+    criterion = Criterion.objects.select_related("indicator").filter(pk=criterion.pk, version=version).first()
+    if criterion is None:
+        raise CatalogueError(_("This criterion has already been removed. Reload the page."))
+    if reason is not None and not isinstance(reason, str):
+        raise CatalogueError({"reason": _("Enter text here.")})
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise CatalogueError({"reason": _("Enter at most %(limit)d characters.") % {"limit": REASON_MAX}})
     if criterion.indicator.criteria.count() <= 1:
         raise CatalogueError(_("An indicator needs at least one criterion; add another before removing this one."))
     before = _criterion_snapshot(criterion)
@@ -377,15 +531,35 @@ def criterion_delete(*, criterion: Criterion, actor: Any, reason: str = "") -> N
     )
 
 
+INDICATOR_EDITABLE = ("title_vi", "title_en", "description_vi", "description_en", "sdgs", "iso9001")
+
+
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, actor: Any, data: dict[str, Any]) -> Indicator:
-    version = indicator.version
-    _require_draft(version)
+    """Change an indicator's titles, description and links; the draft as it would be is checked first."""
+    data = _mapping(data)
+    version = _locked_draft(actor, indicator.version)
+    indicator = Indicator.objects.filter(pk=indicator.pk, version=version).first()
+    if indicator is None:
+        raise CatalogueError(_("This indicator is not part of the version. Reload the page."))
+    errors = ErrorCollector()
+    _check_keys(data, INDICATOR_EDITABLE, errors)
+    _check_texts(data, ("title_vi", "title_en", "description_vi", "description_en"), errors)
+    for name in ("sdgs", "iso9001"):
+        if name in data and not isinstance(data[name], (list, tuple)):
+            errors.add(name, _("Give a list of values."))
+    if errors:
+        raise CatalogueError(errors.errors)
+    doc = version_document(version)
+    path, entry = edits.indicator_entry(doc, indicator.code)
+    edits.apply_indicator_data(entry, data)
+    doc = _checked(doc, field_of=lambda p: edits.indicator_field(p, path))
+    saved = edits.find(doc, path)
     fields = ("title_vi", "title_en", "description_vi", "description_en", "sdgs", "iso9001")
     before = {f: getattr(indicator, f) for f in fields}
-    for field in fields:
-        if field in data:
-            setattr(indicator, field, data[field])
+    indicator.title_vi, indicator.title_en = saved["title"]["vi"], saved["title"]["en"]
+    indicator.description_vi, indicator.description_en = saved["description"]["vi"], saved["description"]["en"]
+    indicator.sdgs, indicator.iso9001 = saved["sdgs"], saved["iso9001"]
     indicator.save()
     _refresh_hash(version)
     audit.record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from tincay.catalogue import access, library, selectors, services, xlsx
 from tincay.catalogue.choices import VersionStatus
 from tincay.catalogue.forms import CriterionForm, DeriveForm, ImportForm, IndicatorForm, VersionForm
 from tincay.catalogue.models import FrameworkVersion
+from tincay.common.errors import InvalidInput, add_to_form
 
 
 def _version_or_404(request: HttpRequest, framework: str, version: str) -> FrameworkVersion:
@@ -27,6 +30,12 @@ def _editable_or_404(request: HttpRequest, framework: str, version: str) -> Fram
     if not access.can_edit_version(request.user, found):
         raise Http404(_("You cannot change this version."))
     return found
+
+
+def _show(form: Any, error: InvalidInput) -> int:
+    """A service's errors on the form (field errors on their field); the page answers 403 when refused."""
+    add_to_form(form, error)
+    return 403 if error.status == 403 else 200
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -97,6 +106,7 @@ def version_derive(request: HttpRequest, framework: str, version: str) -> HttpRe
             "title_en": f"{source.title_en} (local version)",
         },
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         owner = owners.get(form.cleaned_data["owner_unit"] or "")
         try:
@@ -108,12 +118,12 @@ def version_derive(request: HttpRequest, framework: str, version: str) -> HttpRe
                 title_en=form.cleaned_data["title_en"],
                 owner_unit=owner,
             )
-        except services.CatalogueError as exc:
-            form.add_error("code", str(exc))
+        except InvalidInput as exc:
+            status = _show(form, exc)
         else:
             messages.success(request, _("Draft version created. Edit it, then issue it."))
             return redirect("catalogue:version", framework=framework, version=derived.code)
-    return render(request, "catalogue/derive.html", {"source": source, "form": form})
+    return render(request, "catalogue/derive.html", {"source": source, "form": form}, status=status)
 
 
 @login_required
@@ -121,15 +131,17 @@ def version_derive(request: HttpRequest, framework: str, version: str) -> HttpRe
 def version_edit(request: HttpRequest, framework: str, version: str) -> HttpResponse:
     obj = _editable_or_404(request, framework, version)
     form = VersionForm(request.POST or None, initial=VersionForm.initial_from(obj))
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.VERSION_EDITABLE}
         try:
-            services.version_update(version=obj, actor=request.user, data=form.cleaned_data)
-        except services.CatalogueError as exc:
-            form.add_error(None, str(exc))
+            services.version_update(version=obj, actor=request.user, data=data)
+        except InvalidInput as exc:
+            status = _show(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("catalogue:version", framework=framework, version=version)
-    return render(request, "catalogue/version_edit.html", {"version": obj, "form": form})
+    return render(request, "catalogue/version_edit.html", {"version": obj, "form": form}, status=status)
 
 
 @login_required
@@ -141,8 +153,8 @@ def version_issue(request: HttpRequest, framework: str, version: str) -> HttpRes
         return redirect("catalogue:version", framework=framework, version=version)
     try:
         services.version_issue(version=obj, actor=request.user)
-    except services.CatalogueError as exc:
-        messages.error(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("The version is issued. It can no longer change."))
     return redirect("catalogue:version", framework=framework, version=version)
@@ -156,15 +168,17 @@ def indicator_edit(request: HttpRequest, framework: str, version: str, code: str
     if indicator is None:
         raise Http404
     form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_from(indicator))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.indicator_update(indicator=indicator, actor=request.user, data=form.cleaned_data)
-        except services.CatalogueError as exc:
-            form.add_error(None, str(exc))
+        except InvalidInput as exc:
+            status = _show(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("catalogue:indicator", framework=framework, version=version, code=code)
-    return render(request, "catalogue/indicator_form.html", {"version": obj, "indicator": indicator, "form": form})
+    context = {"version": obj, "indicator": indicator, "form": form}
+    return render(request, "catalogue/indicator_form.html", context, status=status)
 
 
 @login_required
@@ -189,6 +203,7 @@ def criterion_new(request: HttpRequest, framework: str, version: str, code: str)
 
 def _criterion_form(request, version, indicator, criterion) -> HttpResponse:
     form = CriterionForm(request.POST or None, instance=criterion)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.criterion_save(
@@ -198,8 +213,8 @@ def _criterion_form(request, version, indicator, criterion) -> HttpResponse:
                 criterion=criterion,
                 indicator=indicator,
             )
-        except services.CatalogueError as exc:
-            form.add_error(None, str(exc))
+        except InvalidInput as exc:
+            status = _show(form, exc)
         else:
             messages.success(request, _("Criterion %(code)s saved.") % {"code": saved.code})
             return redirect(
@@ -217,6 +232,7 @@ def _criterion_form(request, version, indicator, criterion) -> HttpResponse:
             "criterion": criterion,
             "form": form,
         },
+        status=status,
     )
 
 
@@ -230,8 +246,8 @@ def criterion_delete(request: HttpRequest, framework: str, version: str, code: s
     indicator_code = criterion.indicator.code
     try:
         services.criterion_delete(criterion=criterion, actor=request.user, reason=request.POST.get("reason", ""))
-    except services.CatalogueError as exc:
-        messages.error(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Criterion %(code)s removed.") % {"code": code})
     return redirect("catalogue:indicator", framework=framework, version=version, code=indicator_code)
@@ -271,23 +287,16 @@ def version_import(request: HttpRequest) -> HttpResponse:
     except library.LibraryError as exc:
         return render(request, "catalogue/import_errors.html", {"problems": exc.problems}, status=400)
     existing = selectors.version_by_ref(doc["framework"]["code"], doc["version"]["code"])
-    if existing is not None and not access.can_edit_version(request.user, existing):
-        messages.error(
-            request,
-            _(
-                "Version %(ref)s exists and you cannot change it (it is issued or not yours). "
-                "Change the version code in the workbook to import it as a new draft."
-            )
-            % {"ref": existing.ref},
-        )
-        return redirect("catalogue:index")
+    # a workbook never issues: a new version is a draft, an existing one keeps its status
     doc["version"]["status"] = VersionStatus.DRAFT.value if existing is None else existing.status
     owners = access.derive_owners(request.user)
     owner = owners[0] if existing is None and owners else None
     try:
         imported, outcome = services.version_load_document(doc=doc, actor=request.user, owner_unit=owner)
-    except services.CatalogueError as exc:
-        messages.error(request, str(exc))
+    except services.DocumentError as exc:
+        return render(request, "catalogue/import_errors.html", {"problems": exc.problems}, status=400)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
         return redirect("catalogue:index")
     outcomes = {"created": _("a new draft"), "updated": _("draft updated"), "unchanged": _("nothing changed")}
     messages.success(request, _("Workbook imported: %(outcome)s.") % {"outcome": outcomes[outcome]})
