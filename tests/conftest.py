@@ -47,6 +47,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit_counts():
+    """API throttles and password-reset limits count in the cache (log-in failures are in the database, rolled
+    back with each test): every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def users(db):
     from django.contrib.auth import get_user_model

@@ -26,3 +26,13 @@ class NewUserForm(UserForm):
         if password:
             validate_password(password)
         return password
+
+
+class ApiTokenForm(forms.Form):
+    """Comfort only: ``tokens.api_token_issue`` checks the name again."""
+
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “province report script”."),
+    )

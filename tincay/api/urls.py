@@ -1,12 +1,12 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
+from tincay.accounts.api import TokenObtain
 from tincay.api import assessments, results, views
 
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", TokenObtain.as_view(), name="token"),
     path("frameworks/", views.FrameworkList.as_view(), name="frameworks"),
     path("frameworks/<slug:framework>/versions/<slug:version>/", views.VersionDetail.as_view(), name="version"),
     path("units/", views.UnitList.as_view(), name="units"),

@@ -9,6 +9,8 @@ Modes:
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -67,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tincay.common",
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout found during log-in into its page or JSON
 ]
 
 ROOT_URLCONF = "tincay.config.urls"
@@ -139,12 +142,51 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# django-axes first: it refuses a locked account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # rejects nothing: its password_changed hook revokes the person's API tokens on every path that sets a password
+    {"NAME": "tincay.accounts.tokens.RevokeApiTokensOnPasswordChange"},
 ]
+
+
+def _env_count(name: str, default: int, minimum: int = 1) -> int:
+    value = env_int(name, default)
+    if value < minimum:
+        raise ImproperlyConfiguredEnv(f"{name} must be a whole number of at least {minimum}, got {value}")
+    return value
+
+
+# Log-in lockout (django-axes, counts in the database): per account and, with a higher limit, per address.
+TINCAY_PROXY_COUNT = _env_count("TINCAY_PROXY_COUNT", 0, minimum=0)  # reverse proxies adding X-Forwarded-For
+AXES_FAILURE_LIMIT = _env_count("TINCAY_LOGIN_FAILURE_LIMIT", 5)
+TINCAY_LOGIN_ADDRESS_FAILURE_LIMIT = _env_count("TINCAY_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_count("TINCAY_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own, not the pair
+AXES_HANDLER = "tincay.accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "tincay.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "tincay.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the window runs from the last failure before the lockout
+AXES_VERBOSE = False
+
+# API tokens and password reset requests
+TINCAY_API_TOKEN_DAYS = _env_count("TINCAY_API_TOKEN_DAYS", 90)
+TINCAY_PASSWORD_RESET_LIMIT = _env_count("TINCAY_PASSWORD_RESET_LIMIT", 5)
+TINCAY_PASSWORD_RESET_WINDOW_MINUTES = _env_count("TINCAY_PASSWORD_RESET_WINDOW_MINUTES", 60)
+
+
+def _env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as ``60/min``: a count, a slash, then s, min, hour or day."""
+    value = env_str(name, default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfiguredEnv(f"{name} must look like 60/min (a count / s, min, hour or day), got {value!r}")
+    return value
+
 
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
@@ -207,8 +249,15 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "tincay.accounts.authentication.ApiTokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["tincay.accounts.throttles.AnonThrottle", "tincay.accounts.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _env_rate("TINCAY_API_ANON_RATE", "60/min"),
+        "user": _env_rate("TINCAY_API_USER_RATE", "600/min"),
+        "token": _env_rate("TINCAY_API_TOKEN_RATE", "10/min"),
+    },
+    "NUM_PROXIES": TINCAY_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
