@@ -39,7 +39,9 @@
     make(holder, {
       legend: { bottom: 0, type: "scroll" },
       grid: { left: 40, right: 16, top: 16, bottom: 48 },
-      tooltip: { trigger: "axis" },
+      // richText: the tooltip is drawn inside the chart; the HTML tooltip would insert style attributes, which the
+      // Content-Security-Policy refuses
+      tooltip: { trigger: "axis", renderMode: "richText" },
       xAxis: { type: "category", data: source.labels },
       yAxis: { type: "value", min: 0, max: 100 },
       series: source.series.map(function (s) {
