@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tincay.assessments.views import campaigns, evidence, workspace
+from tincay.assessments.views import campaigns, evidence, links, workspace
 
 app_name = "assessments"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("assessments/<int:pk>/results/<int:result_id>/<str:track>/", workspace.result_save, name="result_save"),
     path("units/<str:key>/documents/", evidence.register, name="register"),
     path("documents/<int:pk>/download/", evidence.download, name="download"),
+    path("documents/<int:pk>/link/", links.document_link, name="document_link"),
 ]

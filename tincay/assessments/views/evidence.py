@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,8 +66,8 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.documents_visible_to(request.user).filter(pk=pk).first()
     if document is None:
         raise Http404
-    if not document.file:
-        return HttpResponseRedirect(document.url)
+    if not document.file:  # a link: the page that names the external address before leaving the site
+        return redirect("assessments:document_link", pk=document.pk)
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.original_name or f"tai-lieu-{document.pk}"
     )
