@@ -53,6 +53,52 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
 
 
+# Installed in every page before its own scripts run (Playwright's init scripts are not subject to the page's CSP).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__tincayCspReport({
+    page: document.location.href, directive: event.effectiveDirective, blocked: event.blockedURI,
+    source: event.sourceFile + ":" + event.lineNumber, sample: event.sample,
+  });
+}, true);
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Every browser test runs under the Content-Security-Policy and fails on any violation, on any page it visits.
+
+    Violations come from two sources: the page's ``securitypolicyviolation`` events (reported through a binding that
+    survives navigation) and Chromium's console ("Refused to …" / "Content Security Policy"). Every HTML document the
+    test loads from the live server must also carry the header.
+    """
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    base = request.getfixturevalue("live_server").url if "live_server" in request.fixturenames else "http://"
+    found: list[str] = []
+    page.context.expose_binding("__tincayCspReport", lambda source, report: found.append(f"event: {report}"))
+    page.context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+            found.append(f"console {message.type}: {text} ({page.url})")
+
+    def on_response(response):
+        document = response.request.resource_type == "document" and response.url.startswith(base)
+        if document and "content-security-policy" not in response.headers:
+            found.append(f"no Content-Security-Policy header on {response.url} ({response.status})")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    yield found
+    if not page.is_closed():
+        page.evaluate("() => new Promise((done) => setTimeout(done, 150))")  # let late reports arrive
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
 @pytest.fixture
 def seeded(transactional_db):
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
