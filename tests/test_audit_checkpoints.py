@@ -66,3 +66,18 @@ def test_a_trail_with_no_checkpoint_says_how_to_start(capsys):
     assert not default_storage.exists(checkpoints.DIRECTORY)
     call_command("audit_verify")
     assert "No checkpoint yet: run manage.py audit_verify --checkpoint" in capsys.readouterr().out
+
+
+def test_checkpoints_moved_to_a_subfolder_are_set_aside(checkpoint_folder):  # noqa: F811
+    """After restoring an older backup, the operator moves the newer checkpoints aside (kept, not deleted)."""
+    from tests.audit_fixtures import as_owner
+
+    events = record_events(3)
+    written = audit_checkpoint_write()[1]
+    as_owner("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].pk])  # the restore lost the last event
+    with pytest.raises(CommandError, match=r"missing: 1"):
+        call_command("audit_verify")
+    aside = checkpoint_folder / "superseded-2026-11-30"
+    aside.mkdir()
+    (checkpoint_folder / written.name.rsplit("/", 1)[1]).rename(aside / "moved.json")
+    call_command("audit_verify", "--checkpoint")

@@ -30,7 +30,7 @@ def test_an_intact_trail_verifies_and_names_its_checkpoint(capsys):
     call_command("audit_verify", "--checkpoint")
     call_command("audit_verify")
     out = capsys.readouterr().out
-    assert "chain intact" in out and "compared with the checkpoint audit/checkpoints/" in out
+    assert "the chain is intact" in out and "compared with the checkpoint audit/checkpoints/" in out
 
 
 def test_an_edited_row_is_named():
@@ -57,10 +57,8 @@ def test_deleted_last_rows_are_counted_against_the_checkpoint():
     as_owner("DELETE FROM audit_auditevent WHERE id >= %s", [events[3].pk])
     assert audit_chain_verify() is None  # what is left is a valid chain: only the checkpoint shows the loss
     assert _kinds() == [checkpoints.TRUNCATED]
-    with pytest.raises(
-        CommandError,
-        match=rf"2 events were deleted after the checkpoint .* up to #{events[4].pk}.*last being #{events[2].pk}",
-    ):
+    expected = rf"deleted after the checkpoint .*\(missing: 2\).* up to #{events[4].pk}.*last being #{events[2].pk}"
+    with pytest.raises(CommandError, match=expected):
         call_command("audit_verify")
 
 
@@ -69,7 +67,7 @@ def test_new_events_after_a_truncation_do_not_hide_it():
     call_command("audit_verify", "--checkpoint")
     as_owner("DELETE FROM audit_auditevent WHERE id >= %s", [events[2].pk])
     record_events(3)  # the count is back above the checkpoint's, but its last event is gone
-    with pytest.raises(CommandError, match="2 events were deleted after the checkpoint"):
+    with pytest.raises(CommandError, match=r"Events were deleted after the checkpoint .*\(missing: 2\)"):
         call_command("audit_verify")
 
 
@@ -79,7 +77,7 @@ def test_a_chain_recomputed_with_plain_sha256_is_named_as_rewritten_without_the_
     assert _kinds() == [chain.REWRITTEN]
     with pytest.raises(
         CommandError,
-        match=rf"rewritten without the audit key from event #{events[1].pk} to #{events[3].pk} \(3 events\).*SHA-256",
+        match=rf"rewritten without the audit key from event #{events[1].pk} to #{events[3].pk} \(3 in all\).*SHA-256",
     ):
         call_command("audit_verify")
 

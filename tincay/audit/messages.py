@@ -64,7 +64,7 @@ def _deleted(f: chain.Finding) -> str:
 
 def _rewritten(f: chain.Finding) -> str:
     return _(
-        "The chain was rewritten without the audit key from event #%(first)s to #%(last)s (%(count)s events): "
+        "The chain was rewritten without the audit key from event #%(first)s to #%(last)s (%(count)s in all): "
         "their hashes are consistent but not ours (%(how)s). Treat these events as forged, restore them from a "
         "backup and find out who can write to the database directly."
     ) % {"first": f.event_id, "last": f.last_id, "count": f.count, "how": _how(f.how)}
@@ -72,7 +72,7 @@ def _rewritten(f: chain.Finding) -> str:
 
 def _unknown_key(f: chain.Finding) -> str:
     return _(
-        "%(count)s events from #%(first)s to #%(last)s are signed with the key “%(key)s”, which is not "
+        "Events #%(first)s to #%(last)s (%(count)s in all) are signed with the key “%(key)s”, which is not "
         "configured. If it is an old key, add it back to TINCAY_AUDIT_KEYS after the current key; if no such key "
         "was ever used, the chain was rewritten."
     ) % {"count": f.count, "first": f.event_id, "last": f.last_id, "key": f.key_id}
@@ -89,22 +89,18 @@ def _truncated(f: chain.Finding) -> str:
         "kept": f.before_id,
     }
     if f.before_id is None:
-        return (
-            _(
-                "%(missing)s events were deleted after the checkpoint %(name)s of %(at)s: it counted %(expected)s "
-                "events up to #%(last)s, none of them is left. Restore them from a backup and find out who deleted "
-                "them."
-            )
-            % values
+        text = _(
+            "Events were deleted after the checkpoint %(name)s of %(at)s (missing: %(missing)s): it counted the "
+            "events up to #%(last)s, %(expected)s in all, and none of them is left. Restore them from a backup and "
+            "find out who deleted them."
         )
-    return (
-        _(
-            "%(missing)s events were deleted after the checkpoint %(name)s of %(at)s: it counted %(expected)s events "
-            "up to #%(last)s, the database now has %(found)s of them, the last being #%(kept)s. Restore them from a "
-            "backup and find out who deleted them."
+    else:
+        text = _(
+            "Events were deleted after the checkpoint %(name)s of %(at)s (missing: %(missing)s): it counted the "
+            "events up to #%(last)s, %(expected)s in all; the database now has %(found)s of them, the last being "
+            "#%(kept)s. Restore them from a backup and find out who deleted them."
         )
-        % values
-    )
+    return text % values
 
 
 def _diverged(f: chain.Finding) -> str:
@@ -155,7 +151,7 @@ def describe(finding: chain.Finding) -> str:
 
 def failure(check: TrailCheck) -> str:
     head = bilingual(
-        lambda: _("The audit trail failed verification (%(count)s problems):") % {"count": len(check.findings)}
+        lambda: _("The audit trail failed verification (problems found: %(count)s):") % {"count": len(check.findings)}
     )
     return "\n".join([head, *(f"- {describe(finding)}" for finding in check.findings)])
 
@@ -166,8 +162,8 @@ def success(check: TrailCheck) -> str:
         return bilingual(
             lambda: (
                 _(
-                    "OK: %(count)s events, chain intact. No checkpoint yet: run manage.py audit_verify --checkpoint "
-                    "(daily) so that deleted last events can be noticed."
+                    "OK: the chain is intact (events: %(count)s). No checkpoint yet: run manage.py audit_verify "
+                    "--checkpoint (daily) so that deleted last events can be noticed."
                 )
                 % {"count": walk.count}
             )
@@ -175,8 +171,8 @@ def success(check: TrailCheck) -> str:
     return bilingual(
         lambda: (
             _(
-                "OK: %(count)s events, chain intact up to #%(last)s; compared with the checkpoint %(name)s of %(at)s "
-                "(%(expected)s events up to #%(cp_last)s)."
+                "OK: the chain is intact up to #%(last)s (events: %(count)s); compared with the checkpoint %(name)s "
+                "of %(at)s (events: %(expected)s, up to #%(cp_last)s)."
             )
             % {
                 "count": walk.count,
@@ -193,7 +189,7 @@ def success(check: TrailCheck) -> str:
 def written(checkpoint: checkpoints.Checkpoint) -> str:
     return bilingual(
         lambda: (
-            _("Checkpoint written: %(name)s (%(count)s events up to #%(last)s, key “%(key)s”).")
+            _("Checkpoint written: %(name)s (events: %(count)s, up to #%(last)s, key “%(key)s”).")
             % {"name": checkpoint.name, "count": checkpoint.count, "last": checkpoint.last_id, "key": checkpoint.key_id}
         )
     )
