@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 
 from tincay.accounts.choices import Role
 from tincay.accounts.roles import is_admin, user_scopes
 from tincay.assessments.choices import CampaignRole, State
-from tincay.assessments.models import Assessment, Campaign, CampaignMember, Document
-from tincay.assessments.workflow import Actor
+from tincay.assessments.models import (
+    Assessment,
+    Campaign,
+    CampaignMember,
+    CriterionResult,
+    Document,
+    IndicatorAssignment,
+)
+from tincay.assessments.workflow import UNIT_ROLES, Actor, can_edit
 from tincay.orgunits.access import units_reached_by
 
-UNIT_ROLES = {Role.UNIT_LEADER, Role.FOCAL_POINT, Role.CONTRIBUTOR}
 _ACTOR_CACHE = "_tincay_actor_cache"
 
 
@@ -138,3 +145,54 @@ def documents_visible_to(user: Any) -> QuerySet[Document]:
 
 def can_manage_documents(user: Any, unit: Any) -> bool:
     return is_admin(user) or unit.pk in _own_unit_ids(user)
+
+
+def can_import_results(user: Any, assessment: Assessment) -> bool:
+    """Results recorded elsewhere are imported by an administrator or a coordinator over the unit (or a command)."""
+    return bool({"admin", "coordinator"} & actor_for(user, assessment).roles)
+
+
+def _department_ids(user: Any) -> set[int]:
+    return set(user.memberships.exclude(department=None).values_list("department_id", flat=True))
+
+
+def may_write_indicator(user: Any, actor: Actor, track: str, assignment: IndicatorAssignment | None) -> bool:
+    """The contributor rule: a contributor (and nothing more) writes the self-assessment only of the indicators
+    given to them or to their department. Everyone else the workflow lets write the track may write it."""
+    if track != "self" or actor.effective_roles() - {"contributor"}:
+        return True
+    if assignment is None:
+        return False
+    return assignment.assignee_id == user.pk or assignment.department_id in _department_ids(user)
+
+
+def indicator_assignment(result: CriterionResult) -> IndicatorAssignment | None:
+    return IndicatorAssignment.objects.filter(
+        assessment_id=result.assessment_id, indicator_id=result.criterion.indicator_id
+    ).first()
+
+
+def can_write_result(
+    user: Any, result: CriterionResult, track: str, *, assignment: Any = "lookup", actor: Actor | None = None
+) -> bool:
+    """May this person write this track of this criterion now? The one decision for the result services (save,
+    evidence link and unlink, clarification answers) and for the pages that show forms.
+
+    The workflow decides the state and the roles (``workflow.can_edit``); contributors are further limited to
+    their assigned indicators. Pages that already hold the indicator's assignment pass it to save a query."""
+    actor = actor or actor_for(user, result.assessment)
+    if not can_edit(actor, result.assessment.state, track):
+        return False
+    if assignment == "lookup":
+        assignment = indicator_assignment(result) if "contributor" in actor.roles else None
+    return may_write_indicator(user, actor, track, assignment)
+
+
+def can_assign_indicators(user: Any, assessment: Assessment) -> bool:
+    """The focal point gives indicators to departments and people while the assessment is a draft."""
+    return "focal_point" in actor_for(user, assessment).effective_roles() and assessment.state == State.DRAFT
+
+
+def assignable_people(unit: Any) -> QuerySet[Any]:
+    """People an indicator can be given to: those holding a unit role (leader, focal point, contributor) there."""
+    return get_user_model().objects.filter(memberships__unit=unit, memberships__role__in=UNIT_ROLES).distinct()

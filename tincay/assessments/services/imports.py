@@ -1,37 +1,62 @@
-"""Importing results recorded elsewhere (paper records of earlier campaigns, spreadsheets)."""
+"""Importing results recorded elsewhere (paper records of earlier campaigns, spreadsheets).
+
+Every row meets the same rules as a save on the page (``rules.check_track``, per track of the row's fields);
+every bad row is reported, each problem named ``<criterion code>.<field>``, and nothing is written unless every
+row is good.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tincay.assessments.choices import Level, State
+from tincay.accounts.roles import is_system
+from tincay.assessments import access, rules
+from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment, CriterionResult, TransitionRecord
-from tincay.assessments.services.errors import AssessmentError
-from tincay.assessments.services.results import TRACK_FIELDS
+from tincay.assessments.services.errors import AssessmentError, NotYours
 from tincay.assessments.services.scores import mark_stale
 from tincay.audit import services as audit
+from tincay.common.errors import ErrorCollector, InvalidInput
 
-IMPORTABLE = {name for fields in TRACK_FIELDS.values() for name in fields}
+IMPORTABLE = set(rules.ALL_FIELDS)
+REASON_LIMIT = 2_000
 
 
-def _clean(code: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(row) - IMPORTABLE
-    if unknown:
-        raise AssessmentError(
-            _("%(code)s: unknown columns %(cols)s") % {"code": code, "cols": ", ".join(sorted(unknown))}
-        )
-    for name in ("self_level", "scorer_level", "final_level"):
-        if row.get(name) not in (None, "", *Level.values):
-            raise AssessmentError(
-                _("%(code)s: “%(v)s” is not a level (red, yellow, green)") % {"code": code, "v": row[name]}
+def _check_row(
+    errors: ErrorCollector, code: str, row: Any, result: CriterionResult, scheme: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The typed values of one row, or its problems added to ``errors`` under ``<code>.<field>``."""
+
+    def add(field: str, message: Any) -> None:
+        errors.add(f"{code}.{field}", _("Criterion %(code)s: %(message)s") % {"code": code, "message": message})
+
+    if not isinstance(row, Mapping):
+        add("__all__", _("give the row's values as columns"))
+        return {}
+    for name in sorted(set(row) - IMPORTABLE, key=str):
+        add(str(name), _("Unknown column: remove it."))
+    stored = {name: getattr(result, name) for name in rules.ALL_FIELDS}
+    cleaned: dict[str, Any] = {}
+    for track, fields in rules.TRACK_FIELDS.items():  # self, scorer, final: the final is checked against the scorer
+        data = {name: row[name] for name in fields if name in row}
+        if not data:
+            continue
+        try:
+            values = rules.check_track(
+                track=track, data=data, criterion=result.criterion, scheme=scheme, stored={**stored, **cleaned}
             )
-    return {k: (Decimal(str(v)) if k.endswith(("_value", "_points")) and v is not None else v) for k, v in row.items()}
+        except InvalidInput as exc:
+            for name, messages in exc.errors.items():
+                for message in messages:
+                    add(name, message)
+        else:
+            cleaned.update(values)
+    return cleaned
 
 
 @transaction.atomic
@@ -45,20 +70,37 @@ def assessment_import_results(
 ) -> int:
     """Write many results at once (by criterion code); optionally record the state the source reached.
 
-    Every row is checked before anything is written; one audit event covers the import.
+    Only an administrator, a coordinator over the unit or a server command imports. Every row is checked
+    before anything is written; one audit event covers the import.
     """
+    if not is_system(user) and not access.can_import_results(user, assessment):
+        raise NotYours(_("Only an administrator or a coordinator of this unit can import results."))
+    errors = ErrorCollector()
+    if final_state not in (None, "", *State.values):
+        errors.add("final_state", _("Choose a state of the workflow, or leave it empty."))
+    if not isinstance(reason, str) or len(reason) > REASON_LIMIT:
+        errors.add("reason", _("Give the reason as text of at most %(limit)s characters.") % {"limit": REASON_LIMIT})
+    if not isinstance(rows, Mapping) or not rows:
+        errors.add("rows", _("Give at least one row, by criterion code."))
+    errors.raise_if_any()
+    scheme = assessment.campaign.version.scoring
     results = {r.criterion.code: r for r in assessment.results.select_related("criterion")}
-    missing = sorted(set(rows) - set(results))
-    if missing:
-        raise AssessmentError(_("Criteria not in this assessment: %(codes)s") % {"codes": ", ".join(missing[:10])})
-    cleaned = {code: _clean(code, row) for code, row in rows.items()}
+    if missing := sorted(set(rows) - set(results), key=str):
+        errors.add(
+            "rows", _("Criteria not in this assessment: %(codes)s") % {"codes": ", ".join(map(str, missing[:10]))}
+        )
+    cleaned = {
+        code: _check_row(errors, code, row, results[code], scheme) for code, row in rows.items() if code in results
+    }
+    if errors:
+        raise AssessmentError(errors.errors)
     now = timezone.now()
-    who = user if getattr(user, "pk", None) else None  # imports may run as a command, not a person
+    who = None if is_system(user) else user  # imports may run as a command, not a person
     changed = []
     for code, values in cleaned.items():
         result = results[code]
         for name, value in values.items():
-            setattr(result, name, "" if value is None and not name.endswith(("_value", "_points")) else value)
+            setattr(result, name, value)
         result.revision += 1
         result.updated_by, result.updated_at = who, now
         changed.append(result)
@@ -66,8 +108,6 @@ def assessment_import_results(
     CriterionResult.objects.bulk_update(changed, fields, batch_size=500)
     mark_stale([assessment.pk])
     if final_state and final_state != assessment.state:
-        if final_state not in State.values:
-            raise AssessmentError(_("Unknown state."))
         TransitionRecord.objects.create(
             assessment=assessment,
             action="import",

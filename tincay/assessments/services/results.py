@@ -1,4 +1,5 @@
-"""Saving criterion results on the three tracks, with a version check so that no save silently overwrites."""
+"""Saving criterion results on the three tracks: the guard (who may write, what the values may be), then a
+version check so that no save silently overwrites."""
 
 from __future__ import annotations
 
@@ -9,17 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tincay.assessments import workflow
+from tincay.accounts.roles import is_system
+from tincay.assessments import access, rules, workflow
 from tincay.assessments.models import CriterionResult
-from tincay.assessments.services.errors import AssessmentError, ConflictError
+from tincay.assessments.services.errors import AssessmentError, ConflictError, NotYours
 from tincay.assessments.services.scores import mark_stale
 from tincay.audit import services as audit
+from tincay.common.errors import ErrorCollector, InvalidInput
 
-TRACK_FIELDS: dict[str, tuple[str, ...]] = {
-    "self": ("self_level", "self_value", "self_points", "na", "na_reason", "narrative", "no_evidence_reason"),
-    "scorer": ("scorer_level", "scorer_value", "scorer_comment"),
-    "final": ("final_level", "final_value", "final_comment"),
-}
+TRACK_FIELDS = rules.TRACK_FIELDS
 
 
 def snapshot(result: CriterionResult, track: str) -> dict[str, Any]:
@@ -31,47 +30,72 @@ def snapshot(result: CriterionResult, track: str) -> dict[str, Any]:
     return values
 
 
-def _validate(track: str, data: dict[str, Any], result: CriterionResult) -> None:
-    if track == "self" and data.get("na") and not (data.get("na_reason") or "").strip():
-        raise AssessmentError(_("Say why this criterion does not apply to your unit."))
-    if track == "final":
-        scorer = result.scorer_level
-        if (
-            data.get("final_level")
-            and scorer
-            and data["final_level"] != scorer
-            and not (data.get("final_comment") or "").strip()
-        ):
-            raise AssessmentError(_("The final level differs from the scorer's: give the reason."))
+def ensure_can_write(user: Any, result: CriterionResult, track: str) -> None:
+    """Refuse unless this person may write ``track`` of this criterion now (system commands pass).
+
+    A track the person's roles could write in another state is refused as bad timing (400); anything else is
+    not theirs (403): another role's track, or, for a contributor, an indicator not assigned to them."""
+    if is_system(user):
+        return
+    assessment = result.assessment
+    actor = access.actor_for(user, assessment)
+    if access.can_write_result(user, result, track, actor=actor):
+        return
+    if workflow.can_edit(actor, assessment.state, track):
+        raise NotYours(
+            _("This indicator is not assigned to you or your department; ask the focal point to assign it to you.")
+        )
+    roles = actor.effective_roles()
+    if any(roles & allowed for allowed in workflow.EDITABLE.get(track, {}).values()):
+        raise AssessmentError(_("You cannot change this result in the assessment's current state."))
+    raise NotYours(_("Your role does not allow you to change this result."))
 
 
 @transaction.atomic
-def result_save(
-    *, user: Any, actor: workflow.Actor, result: CriterionResult, track: str, data: dict[str, Any], revision: int
-) -> CriterionResult:
-    """Save one track of one criterion. ``revision`` is the one the form was loaded with; a different stored
-    revision means someone else saved meanwhile: ConflictError carries their version, nothing is written."""
+def result_save(*, user: Any, result: CriterionResult, track: str, data: Any, revision: Any) -> CriterionResult:
+    """Save one track of one criterion, after the guard: the person may write it now, every value is valid
+    (``rules.check_track``), and ``revision`` (the one the form was loaded with) is still the stored one; a
+    different stored revision means someone else saved meanwhile: ConflictError carries their version.
+    Nothing is written when any check fails."""
+    if track not in TRACK_FIELDS:
+        raise AssessmentError({"track": [_("Choose a track: self, scorer or final.")]})
     locked = (
         CriterionResult.objects.select_for_update(of=("self",))
-        .select_related("assessment", "updated_by")
+        .select_related("assessment__unit", "assessment__campaign__version", "criterion", "updated_by")
         .get(pk=result.pk)
     )
-    if not workflow.can_edit(actor, locked.assessment.state, track):
-        raise AssessmentError(_("You cannot change this result in the assessment's current state."))
-    if locked.revision != revision:
+    ensure_can_write(user, locked, track)
+    errors = ErrorCollector()
+    cleaned: dict[str, Any] = {}
+    for check in (
+        lambda: rules.check_track(
+            track=track,
+            data=data,
+            criterion=locked.criterion,
+            scheme=locked.assessment.campaign.version.scoring,
+            stored=locked,
+        ),
+        lambda: {"revision": rules.clean_revision(revision)},  # the argument, not a "revision" key of data
+    ):
+        try:
+            cleaned.update(check())
+        except InvalidInput as exc:
+            for name, messages in exc.errors.items():
+                for message in messages:
+                    errors.add(name, message)
+    if errors:
+        raise AssessmentError(errors.errors)
+    if locked.revision != cleaned.pop("revision"):
         raise ConflictError(
             _("Someone else saved this criterion while you were editing. Compare both versions and save again."),
             snapshot(locked, track),
         )
-    _validate(track, data, locked)
     before = snapshot(locked, track)
     for name in TRACK_FIELDS[track]:
-        if name in data:
-            setattr(locked, name, data[name])
-    if track == "self" and locked.na:
-        locked.self_level, locked.self_value = "", None
+        if name in cleaned:
+            setattr(locked, name, cleaned[name])
     locked.revision += 1
-    locked.updated_by = user
+    locked.updated_by = None if is_system(user) else user
     locked.updated_at = timezone.now()
     locked.save()
     mark_stale([locked.assessment_id])

@@ -12,11 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tincay.accounts import services as account_services
-from tincay.assessments import workflow
-from tincay.assessments.choices import CampaignRole, ClarificationStatus
+from tincay.assessments import access, workflow
+from tincay.assessments.choices import CampaignRole, ClarificationStatus, State
 from tincay.assessments.models import Assessment, Clarification, CriterionResult, TransitionRecord
-from tincay.assessments.services.errors import AssessmentError
+from tincay.assessments.services.errors import AssessmentError, NotYours
+from tincay.assessments.services.results import ensure_can_write
 from tincay.audit import services as audit
+
+REASON_LIMIT = 2_000
+TEXT_LIMIT = 4_000
 
 NOTIFY: dict[str, tuple[str, ...]] = {
     "submit": ("unit_leader",),
@@ -83,12 +87,35 @@ def blockers(actor: workflow.Actor, assessment: Assessment, action: str, reason:
     return _data_blockers(action, assessment)
 
 
+def _text(raw: Any, *, field: str, limit: int, required_message: str | None = None) -> str:
+    """One free-text input: text, stripped, within ``limit`` characters (and present when required)."""
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise AssessmentError({field: [_("Enter text.")]})
+    text = raw.strip()
+    if len(text) > limit:
+        raise AssessmentError(
+            {field: [_("Shorten this text to at most %(limit)s characters.") % {"limit": f"{limit:,}"}]}
+        )
+    if required_message and not text:
+        raise AssessmentError({field: [required_message]})
+    return text
+
+
 @transaction.atomic
-def assessment_transition(
-    *, user: Any, actor: workflow.Actor, assessment: Assessment, action: str, reason: str = ""
-) -> Assessment:
-    """Make one transition; TransitionRefused / AssessmentError say why not. Audited and notified."""
-    locked = Assessment.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=assessment.pk)
+def assessment_transition(*, user: Any, assessment: Assessment, action: str, reason: str = "") -> Assessment:
+    """Make one transition as ``user`` (their roles over the assessment are computed here);
+    TransitionRefused / AssessmentError say why not. Audited and notified."""
+    reason = _text(reason, field="reason", limit=REASON_LIMIT)
+    if not isinstance(action, str) or action not in workflow.BY_ACTION:
+        raise AssessmentError({"action": [_("Unknown action: choose one of the buttons offered.")]})
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("campaign", "unit__parent")
+        .get(pk=assessment.pk)
+    )
+    actor = access.actor_for(user, locked)
     transition = workflow.check(actor, locked.state, action, submitted_by_id=locked.submitted_by_id, reason=reason)
     if problems := _data_blockers(action, locked):
         raise workflow.TransitionRefused(problems)
@@ -164,25 +191,28 @@ def _notify(assessment: Assessment, action: str, user: Any, reason: str) -> None
 
 
 @transaction.atomic
-def clarification_ask(*, user: Any, actor: workflow.Actor, result: CriterionResult, question: str) -> Clarification:
+def clarification_ask(*, user: Any, result: CriterionResult, question: Any) -> Clarification:
+    """A scorer of this unit asks about one criterion while scoring."""
+    actor = access.actor_for(user, result.assessment)
     if not workflow.can_edit(actor, result.assessment.state, "scorer"):
-        raise AssessmentError(_("Questions can be asked only while you are scoring this assessment."))
-    if not question.strip():
-        raise AssessmentError(_("Write the question."))
-    item = Clarification.objects.create(result=result, question=question.strip(), asked_by=user)
+        if "scorer" in actor.effective_roles():
+            raise AssessmentError(_("Questions can be asked only while you are scoring this assessment."))
+        raise NotYours(_("Only the scorer assigned to this unit can ask for clarification."))
+    text = _text(question, field="question", limit=TEXT_LIMIT, required_message=_("Write the question."))
+    item = Clarification.objects.create(result=result, question=text, asked_by=user)
     audit.record(actor=user, action="assessments.clarification_asked", obj=result, after={"question": item.question})
     return item
 
 
 @transaction.atomic
-def clarification_answer(*, user: Any, actor: workflow.Actor, item: Clarification, answer: str) -> Clarification:
-    if not workflow.can_edit(actor, item.result.assessment.state, "self"):
+def clarification_answer(*, user: Any, item: Clarification, answer: Any) -> Clarification:
+    """The unit answers a question while clarification is requested (a contributor only on their indicators)."""
+    result = item.result
+    if result.assessment.state != State.CLARIFICATION:
         raise AssessmentError(_("Answers can be given only while clarification is requested."))
-    if not answer.strip():
-        raise AssessmentError(_("Write the answer."))
-    item.answer, item.answered_by, item.answered_at = answer.strip(), user, timezone.now()
+    ensure_can_write(user, result, "self")
+    text = _text(answer, field="answer", limit=TEXT_LIMIT, required_message=_("Write the answer."))
+    item.answer, item.answered_by, item.answered_at = text, user, timezone.now()
     item.save()
-    audit.record(
-        actor=user, action="assessments.clarification_answered", obj=item.result, after={"answer": item.answer}
-    )
+    audit.record(actor=user, action="assessments.clarification_answered", obj=result, after={"answer": item.answer})
     return item
