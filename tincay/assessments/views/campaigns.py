@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tincay.accounts.choices import Role
-from tincay.assessments import access, selectors, workflow
+from tincay.assessments import access, selectors
 from tincay.assessments.choices import CampaignRole, State
 from tincay.assessments.forms import CampaignForm
 from tincay.assessments.models import Campaign
 from tincay.assessments.services import campaigns as campaign_services
-from tincay.assessments.services import transitions
 from tincay.assessments.services.errors import AssessmentError
 from tincay.catalogue.access import versions_visible_to
 from tincay.catalogue.choices import VersionStatus
+from tincay.common.errors import InvalidInput, add_to_form
 from tincay.orgunits.access import units_reached_by
 from tincay.orgunits.models import AdminUnit, PeerGroup
 from tincay.orgunits.selectors import units_on
@@ -104,12 +104,17 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 if data["baseline"]
                 else None,
             )
-        except AssessmentError as exc:
-            form.add_error(None, str(exc))
+        except InvalidInput as exc:
+            add_to_form(form, _campaign_form_errors(exc))
         else:
             messages.success(request, _("Campaign opened with %(n)s units.") % {"n": campaign.assessments.count()})
             return redirect("assessments:board", code=campaign.code)
     return render(request, "assessments/campaign_form.html", {"form": form})
+
+
+def _campaign_form_errors(error: InvalidInput) -> InvalidInput:
+    """The service names the units ``units``; on the form they were chosen in ``unit_codes``."""
+    return InvalidInput({("unit_codes" if name == "units" else name): msgs for name, msgs in error.errors.items()})
 
 
 @login_required
@@ -136,19 +141,23 @@ def campaign_board(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def campaign_member(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign_or_404(request, code)
-    if not access.can_manage_campaign(request.user, campaign):
-        raise Http404
     user = get_user_model().objects.filter(username=request.POST.get("username", "").strip()).first()
-    role = request.POST.get("role", "")
-    if user is None or role not in CampaignRole.values:
+    if user is None:
         messages.error(request, _("Give an existing user name and a role."))
         return redirect("assessments:board", code=code)
     keys = request.POST.get("units", "").replace(",", " ").split()
-    units = list(campaign.assessments.filter(unit__key__in=keys).values_list("unit", flat=True))
-    campaign_services.campaign_set_member(
-        actor=request.user, campaign=campaign, user=user, role=role, units=AdminUnit.objects.filter(pk__in=units)
-    )
-    messages.success(request, _("%(name)s appointed.") % {"name": user.display_name})
+    units = list(AdminUnit.objects.filter(key__in=keys))
+    if missing := set(keys) - {u.key for u in units}:
+        messages.error(request, _("Unknown unit codes: %(codes)s") % {"codes": ", ".join(sorted(missing))})
+        return redirect("assessments:board", code=code)
+    try:
+        campaign_services.campaign_set_member(
+            actor=request.user, campaign=campaign, user=user, role=request.POST.get("role", ""), units=units
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s appointed.") % {"name": user.display_name})
     return redirect("assessments:board", code=code)
 
 
@@ -157,13 +166,10 @@ def campaign_member(request: HttpRequest, code: str) -> HttpResponse:
 def campaign_publish(request: HttpRequest, code: str) -> HttpResponse:
     """Publish every approved assessment of the campaign the user may publish."""
     campaign = _campaign_or_404(request, code)
-    published = 0
-    for assessment in access.assessments_visible_to(request.user).filter(campaign=campaign, state=State.APPROVED):
-        actor = access.actor_for(request.user, assessment)
-        try:
-            transitions.assessment_transition(user=request.user, actor=actor, assessment=assessment, action="publish")
-        except workflow.TransitionRefused:
-            continue
-        published += 1
-    messages.success(request, _("%(n)s approved assessments published.") % {"n": published})
+    try:
+        published = campaign_services.campaign_publish(user=request.user, campaign=campaign)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)s approved assessments published.") % {"n": published})
     return redirect("assessments:board", code=code)

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tincay.assessments import access
 from tincay.assessments.forms import DocumentForm
 from tincay.assessments.services import evidence as evidence_services
-from tincay.assessments.services.errors import AssessmentError
-from tincay.assessments.views.workspace import assessment_or_404, editable_track
-from tincay.common.files import UploadRejected
+from tincay.assessments.views.workspace import assessment_or_404
+from tincay.common.errors import InvalidInput, add_to_form
 from tincay.orgunits.access import get_unit_for_user
 
 EXPIRY_WARNING_DAYS = 60
@@ -40,8 +39,8 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
                 evidence_services.document_create(
                     user=request.user, unit=unit, data=form.cleaned_data, upload=form.cleaned_data.get("file")
                 )
-            except (UploadRejected, AssessmentError) as exc:
-                form.add_error("file", str(exc))
+            except InvalidInput as exc:
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Document added to the register."))
                 return redirect("assessments:register", key=key)
@@ -79,45 +78,46 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
-    """Attach evidence to a criterion: an existing document of the register, or a new upload."""
-    assessment, actor = assessment_or_404(request, pk)
-    result = assessment.results.select_related("criterion__indicator", "assessment").filter(pk=result_id).first()
-    if result is None or editable_track(actor, assessment.state) != "self":
+    """Attach evidence to a criterion: an existing document of the register, or a new upload. The services
+    decide who may (the same rule as saving the criterion); a refusal comes back as a message."""
+    assessment, _actor = assessment_or_404(request, pk)
+    result = assessment.results.select_related("criterion__indicator", "assessment__unit").filter(pk=result_id).first()
+    if result is None:
         raise Http404
     back = reverse("assessments:indicator", args=[pk, result.criterion.indicator.code]) + f"#c-{result.pk}"
-    if request.POST.get("document"):
-        document = assessment.unit.documents.filter(pk=request.POST["document"]).first()
-        if document is None:
-            raise Http404
-    else:
-        form = DocumentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(back)
-        try:
-            document = evidence_services.document_create(
-                user=request.user, unit=assessment.unit, data=form.cleaned_data, upload=form.cleaned_data.get("file")
-            )
-        except (UploadRejected, AssessmentError) as exc:
-            messages.error(request, str(exc))
-            return redirect(back)
     try:
-        evidence_services.evidence_link(user=request.user, result=result, document=document)
+        if request.POST.get("document"):
+            document = assessment.unit.documents.filter(pk=request.POST["document"]).first()
+            if document is None:
+                raise Http404
+            evidence_services.evidence_link(user=request.user, result=result, document=document)
+        else:
+            form = DocumentForm(request.POST, request.FILES)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+                return redirect(back)
+            evidence_services.evidence_add(
+                user=request.user, result=result, data=form.cleaned_data, upload=form.cleaned_data.get("file")
+            )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
         messages.success(request, _("Evidence attached."))
-    except AssessmentError as exc:
-        messages.error(request, str(exc))
     return redirect(back)
 
 
 @login_required
 @require_POST
 def unlink(request: HttpRequest, pk: int, result_id: int, document_id: int) -> HttpResponse:
-    assessment, actor = assessment_or_404(request, pk)
-    result = assessment.results.select_related("criterion__indicator").filter(pk=result_id).first()
+    assessment, _actor = assessment_or_404(request, pk)
+    result = assessment.results.select_related("criterion__indicator", "assessment__unit").filter(pk=result_id).first()
     document = assessment.unit.documents.filter(pk=document_id).first()
-    if result is None or document is None or editable_track(actor, assessment.state) != "self":
+    if result is None or document is None:
         raise Http404
-    evidence_services.evidence_unlink(user=request.user, result=result, document=document)
+    try:
+        evidence_services.evidence_unlink(user=request.user, result=result, document=document)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     return redirect(reverse("assessments:indicator", args=[pk, result.criterion.indicator.code]) + f"#c-{result.pk}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +16,11 @@ from django.views.decorators.http import require_POST
 from tincay.assessments import access, selectors, workflow
 from tincay.assessments.choices import DocumentKind, State
 from tincay.assessments.forms import TRACK_FORMS, AssignmentForm, TransitionForm
-from tincay.assessments.models import Assessment, Clarification, CriterionResult, IndicatorAssignment
+from tincay.assessments.models import Assessment, Clarification, CriterionResult
+from tincay.assessments.services import assignments, transitions
 from tincay.assessments.services import results as result_services
-from tincay.assessments.services import transitions
-from tincay.assessments.services.errors import AssessmentError, ConflictError
-from tincay.audit import services as audit
+from tincay.assessments.services.errors import ConflictError
+from tincay.common.errors import InvalidInput, add_to_form
 
 
 def assessment_or_404(request: HttpRequest, pk: int) -> tuple[Assessment, workflow.Actor]:
@@ -35,17 +34,6 @@ def editable_track(actor: workflow.Actor, state: str) -> str | None:
     return next((t for t in workflow.TRACKS if workflow.can_edit(actor, state, t)), None)
 
 
-def _may_edit_indicator(request: HttpRequest, actor: workflow.Actor, block: Any, track: str | None) -> bool:
-    """Contributors write only the indicators given to them or to their department."""
-    if track != "self" or actor.effective_roles() - {"contributor"}:
-        return track is not None
-    assignment = block.assignment
-    if assignment is None:
-        return False
-    departments = set(request.user.memberships.exclude(department=None).values_list("department_id", flat=True))
-    return assignment.assignee_id == request.user.pk or assignment.department_id in departments
-
-
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, actor = assessment_or_404(request, pk)
@@ -56,7 +44,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (t, transitions.blockers(actor, assessment, t.action, reason="-"))
         for t in workflow.actions_for(actor, assessment.state)
     ]
-    can_assign = "focal_point" in actor.effective_roles() and assessment.state == State.DRAFT
+    can_assign = access.can_assign_indicators(request.user, assessment)
     unit = assessment.unit
     return render(
         request,
@@ -72,7 +60,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "track": editable_track(actor, assessment.state),
             "assign_form": AssignmentForm(
                 departments=unit.departments.filter(is_active=True),
-                people=get_user_model().objects.filter(memberships__unit=unit).distinct(),
+                people=access.assignable_people(unit),
             )
             if can_assign
             else None,
@@ -105,7 +93,8 @@ def _indicator_response(
         raise Http404
     block = pillars[0].indicators[0]
     track = editable_track(actor, assessment.state)
-    can_edit = _may_edit_indicator(request, actor, block, track)
+    # the same decision as the services' guard (access.can_write_result), with the assignment already at hand
+    can_edit = track is not None and access.may_write_indicator(request.user, actor, track, block.assignment)
     forms = {r.pk: _form_for(track, r) for r in block.results} if can_edit else {}
     if bound is not None and bound_id in forms:
         forms[bound_id] = bound
@@ -153,7 +142,11 @@ def _form_for(track: str | None, result: CriterionResult, data: Any = None) -> A
 @login_required
 @require_POST
 def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> HttpResponse:
-    """Autosave (HTMX) or plain POST of one track of one criterion. Typed text is never thrown away."""
+    """Autosave (HTMX) or plain POST of one track of one criterion. Typed text is never thrown away.
+
+    The form only translates what was typed (numbers written the local way, the N/A box); the service decides.
+    A refused save answers 400 (bad values), 403 (not yours) or 409 (saved meanwhile by someone else), with the
+    message in the save status (htmx) or on the fields of the re-rendered page (plain POST)."""
     assessment, actor = assessment_or_404(request, pk)
     result = assessment.results.select_related("criterion__indicator", "updated_by").filter(pk=result_id).first()
     if result is None or track not in workflow.TRACKS:
@@ -166,10 +159,10 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
         status = 400
     else:
         data = {k: v for k, v in form.cleaned_data.items() if k != "revision"}
+        data.update(_posted_outside_form(track, form, request.POST))
         try:
             context["result"] = result_services.result_save(
                 user=request.user,
-                actor=actor,
                 result=result,
                 track=track,
                 data=_blank_levels(data),
@@ -179,11 +172,12 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
         except ConflictError as conflict:
             context.update(conflict=conflict.current, message=str(conflict), mine=data)
             status = 409
-        except AssessmentError as exc:
-            context["error"] = str(exc)
-            status = 400
+        except InvalidInput as exc:
+            add_to_form(form, exc)
+            context["error"] = exc.message
+            status = exc.status
     if request.htmx:
-        return render(request, "assessments/_save_status.html", context)  # 200 so htmx swaps the message in
+        return render(request, "assessments/_save_status.html", context, status=status)
     if context.get("saved"):
         messages.success(request, _("Saved."))
     else:
@@ -207,6 +201,13 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
     )
 
 
+def _posted_outside_form(track: str, form: Any, post: QueryDict) -> dict[str, str]:
+    """Fields of the track that were posted but that the form does not show (a value on a management
+    criterion, points): passed on as typed so that the service refuses or accepts them, never dropped silently."""
+    names = set(result_services.TRACK_FIELDS[track]) - set(form.fields)
+    return {name: post[f"{form.prefix}-{name}"] for name in names if f"{form.prefix}-{name}" in post}
+
+
 def _blank_levels(data: dict[str, Any]) -> dict[str, Any]:
     return {k: ("" if k.endswith("_level") and not v else v) for k, v in data.items()}
 
@@ -214,13 +215,12 @@ def _blank_levels(data: dict[str, Any]) -> dict[str, Any]:
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, actor = assessment_or_404(request, pk)
+    assessment, _actor = assessment_or_404(request, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
             transitions.assessment_transition(
                 user=request.user,
-                actor=actor,
                 assessment=assessment,
                 action=form.cleaned_data["action"],
                 reason=form.cleaned_data["reason"],
@@ -228,64 +228,55 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         except workflow.TransitionRefused as refused:
             for reason in refused.reasons:
                 messages.error(request, reason)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
         else:
             messages.success(
                 request, _("Done: %(step)s.") % {"step": workflow.BY_ACTION[form.cleaned_data["action"]].label}
             )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("assessments:detail", pk=assessment.pk)
 
 
 @login_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, actor = assessment_or_404(request, pk)
-    if "focal_point" not in actor.effective_roles() or assessment.state != State.DRAFT:
-        raise Http404
-    indicator = assessment.campaign.version.indicators.filter(code=request.POST.get("indicator")).first()
-    if indicator is None:
-        raise Http404
-    department = assessment.unit.departments.filter(pk=request.POST.get("department") or 0).first()
-    assignee = (
-        get_user_model().objects.filter(pk=request.POST.get("assignee") or 0, memberships__unit=assessment.unit).first()
-    )
-    IndicatorAssignment.objects.update_or_create(
-        assessment=assessment, indicator=indicator, defaults={"department": department, "assignee": assignee}
-    )
-    audit.record(
-        actor=request.user,
-        action="assessments.indicator_assigned",
-        obj=assessment,
-        after={
-            "indicator": indicator.code,
-            "department": getattr(department, "name", None),
-            "assignee": getattr(assignee, "username", None),
-        },
-    )
-    messages.success(request, _("Indicator %(code)s assigned.") % {"code": indicator.code})
+    assessment, _actor = assessment_or_404(request, pk)
+    try:
+        assignment = assignments.assignment_set(
+            user=request.user,
+            assessment=assessment,
+            indicator_code=request.POST.get("indicator", ""),
+            department_id=request.POST.get("department", ""),
+            assignee_id=request.POST.get("assignee", ""),
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Indicator %(code)s assigned.") % {"code": assignment.indicator.code})
     return redirect("assessments:detail", pk=assessment.pk)
 
 
 @login_required
 @require_POST
 def clarification_ask(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
-    assessment, actor = assessment_or_404(request, pk)
+    assessment, _actor = assessment_or_404(request, pk)
     result = assessment.results.select_related("criterion__indicator", "assessment").filter(pk=result_id).first()
     if result is None:
         raise Http404
     try:
-        transitions.clarification_ask(
-            user=request.user, actor=actor, result=result, question=request.POST.get("question", "")
-        )
+        transitions.clarification_ask(user=request.user, result=result, question=request.POST.get("question", ""))
         messages.success(request, _("Question added. Send all questions with “Send clarification questions”."))
-    except AssessmentError as exc:
-        messages.error(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     return redirect(reverse("assessments:indicator", args=[pk, result.criterion.indicator.code]) + f"#c-{result.pk}")
 
 
 @login_required
 @require_POST
 def clarification_answer(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    assessment, actor = assessment_or_404(request, pk)
+    assessment, _actor = assessment_or_404(request, pk)
     item = (
         Clarification.objects.select_related("result__criterion__indicator", "result__assessment")
         .filter(pk=item_id, result__assessment=assessment)
@@ -294,12 +285,10 @@ def clarification_answer(request: HttpRequest, pk: int, item_id: int) -> HttpRes
     if item is None:
         raise Http404
     try:
-        transitions.clarification_answer(
-            user=request.user, actor=actor, item=item, answer=request.POST.get("answer", "")
-        )
+        transitions.clarification_answer(user=request.user, item=item, answer=request.POST.get("answer", ""))
         messages.success(request, _("Answer saved."))
-    except AssessmentError as exc:
-        messages.error(request, str(exc))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     return redirect(
         reverse("assessments:indicator", args=[pk, item.result.criterion.indicator.code]) + f"#c-{item.result.pk}"
     )

@@ -22,6 +22,13 @@
     }
     form.addEventListener("input", function () { localStorage.setItem(key(form), JSON.stringify(values(form))); });
     form.addEventListener("change", function () { localStorage.setItem(key(form), JSON.stringify(values(form))); });
+    // A refused save answers 400 (bad value), 403 (not yours) or 409 (saved meanwhile): show its message too.
+    form.addEventListener("htmx:beforeSwap", function (event) {
+      if ([400, 403, 409].indexOf(event.detail.xhr.status) !== -1) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
     form.addEventListener("htmx:afterRequest", function (event) {
       if (event.detail.successful && event.detail.xhr.responseText.indexOf("text-success") !== -1) {
         localStorage.removeItem(key(form));
