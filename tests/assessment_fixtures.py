@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tincay.assessments.choices import CampaignRole, ClarificationStatus
-from tincay.assessments.models import Campaign, Clarification
+from tincay.assessments.models import Campaign, CampaignMember, Clarification
 from tincay.assessments.services import campaigns
 from tincay.catalogue.selectors import version_by_ref
 from tincay.orgunits.models import AdminUnit
@@ -21,11 +21,14 @@ DEADLINES = {
 
 
 def make_campaign(users, code: str = "ma-tran", units: dict[str, str] | None = None) -> Campaign:
-    """Campaign over the four units; chamdiem scores Hải An only, thamdinh sits on the council."""
+    """Campaign over the four units; chamdiem scores Hải An only, thamdinh sits on the council.
+
+    The administrator opens it (the Hà Nội ward lies outside the coordinator's scope); the coordinator, whose
+    scope reaches the organising unit, appoints the team."""
     keys = units or UNITS
     unit_objs = list(AdminUnit.objects.filter(key__in=keys.values()))
     campaign = campaigns.campaign_create(
-        actor=users["dieuphoi"],
+        actor=users["quantri"],
         code=code,
         title_vi="Kỳ kiểm thử",
         version=version_by_ref("tcvn-iso-18091", "2020"),
@@ -39,11 +42,18 @@ def make_campaign(users, code: str = "ma-tran", units: dict[str, str] | None = N
         campaign=campaign,
         user=users["chamdiem"],
         role=CampaignRole.SCORER,
-        units=[AdminUnit.objects.get(key=UNITS["own"])],
+        units=[u for u in unit_objs if u.key == UNITS["own"]],
     )
-    campaigns.campaign_set_member(
-        actor=users["dieuphoi"], campaign=campaign, user=users["thamdinh"], role=CampaignRole.COUNCIL
-    )
+    council = users["thamdinh"]
+    if council.memberships.filter(unit__in=unit_objs).exists():
+        # thamdinh holds a membership on Hải Phòng (a campaign unit here), so today the appointment is refused
+        # (maker ≠ checker at appointment). The permission matrix still needs the guard at action time, for a
+        # membership granted after the appointment: record the appointment as it stood before that membership.
+        CampaignMember.objects.create(campaign=campaign, user=council, role=CampaignRole.COUNCIL)
+    else:
+        campaigns.campaign_set_member(
+            actor=users["dieuphoi"], campaign=campaign, user=council, role=CampaignRole.COUNCIL
+        )
     return campaign
 
 

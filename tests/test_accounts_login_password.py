@@ -44,7 +44,7 @@ def test_password_change(client_for):
 
 
 def test_password_reset_by_email(client):
-    client.post("/accounts/password/reset/", {"email": "xem@demo.tincay.local"})
+    client.post("/accounts/password/reset/", {"email": "xem@demo.local"})
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)

@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 
 from tincay.accounts import services as account_services
 from tincay.accounts.choices import Role
-from tincay.assessments.access import actor_for
 from tincay.assessments.choices import CampaignRole, State
 from tincay.assessments.models import Assessment, Campaign
 from tincay.assessments.services import campaigns, evidence, imports, results, transitions
@@ -112,7 +111,7 @@ def _extra_people(actor: Any, unit: AdminUnit) -> tuple[Any, Any]:
             username=username,
             password=DEMO_PASSWORD,
             full_name=name,
-            email=f"{username}@demo.tincay.local",
+            email=f"{username}@demo.local",
         )
         if not user.memberships.filter(unit=unit, role=role).exists():
             unit_services.membership_grant(actor=actor, user=user, role=role, unit=unit)
@@ -157,7 +156,6 @@ def seed_current_campaign(actor: Any, people: dict[str, Any]) -> Campaign:
 def _fill_hai_an(assessment: Assessment, people: dict[str, Any]) -> None:
     """Phường Hải An is part-way through: pillar 1 answered by the focal point, one decision in the register."""
     user = people["daumoi"]
-    actor = actor_for(user, assessment)
     decision = evidence.document_create(
         user=user,
         unit=assessment.unit,
@@ -179,7 +177,6 @@ def _fill_hai_an(assessment: Assessment, people: dict[str, Any]) -> None:
     ):
         results.result_save(
             user=user,
-            actor=actor,
             result=result,
             track="self",
             revision=result.revision,
@@ -203,9 +200,7 @@ def _send_hong_bang_for_scoring(actor: Any, assessment: Assessment) -> None:
         }
         for r in assessment.results.select_related("criterion")
     }
-    imports.assessment_import_results(user=focal, assessment=assessment, rows=rows)
+    imports.assessment_import_results(user=actor, assessment=assessment, rows=rows)  # the seed command imports
     for user, action in ((focal, "submit"), (leader, "approve_submission")):
         assessment.refresh_from_db()
-        transitions.assessment_transition(
-            user=user, actor=actor_for(user, assessment), assessment=assessment, action=action
-        )
+        transitions.assessment_transition(user=user, assessment=assessment, action=action)

@@ -97,7 +97,7 @@ def seed(stdout=None) -> list[DemoUser]:
                 password=DEMO_PASSWORD,
                 full_name=spec.full_name,
                 position=spec.position,
-                email=f"{spec.username}@demo.tincay.local",
+                email=f"{spec.username}@demo.local",
             )
         unit = {"city": city, "ward": ward, None: None}[spec.unit]
         if not user.memberships.filter(role=spec.role, unit=unit).exists():
