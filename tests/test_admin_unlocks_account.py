@@ -90,7 +90,22 @@ def test_unlocking_an_account_that_is_not_locked_says_so(client_for):
     assert "was not locked" in " ".join(str(m) for m in page.context["messages"])
 
 
-def test_a_server_command_may_unlock(client):
+def test_a_server_command_may_unlock(client):  # e.g. manage.py unlock_login
     _lock(client, "daumoi")
     assert lockout_reset(actor="axes_reset_username", username="daumoi") >= 1
     assert client.post("/accounts/login/", {"username": "daumoi", "password": PASSWORD}).status_code == 302
+
+
+def test_the_unlock_command_goes_through_the_audited_service(client):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _lock(client, "daumoi")
+    out = StringIO()
+    call_command("unlock_login", "--list", "--username", "daumoi", stdout=out)
+    assert "username\tdaumoi" in out.getvalue() and "unlocked" in out.getvalue()
+    assert AuditEvent.objects.filter(action="accounts.lockout_reset", actor_label="unlock_login").exists()
+    assert client.post("/accounts/login/", {"username": "daumoi", "password": PASSWORD}).status_code == 302
+    with pytest.raises(CommandError):
+        call_command("unlock_login", "--address", "not-an-address", stdout=StringIO())
