@@ -73,7 +73,13 @@ def test_expired_and_soon_expiring_documents_are_flagged(client_for):
     client = client_for("daumoi")
     client.post(
         "/units/11413/documents/",
-        {**FORM, "number": "1/GP", "url": "https://example.invalid/1", "issued_on": "01/01/2019", "valid_until": "01/01/2020"},
+        {
+            **FORM,
+            "number": "1/GP",
+            "url": "https://example.invalid/1",
+            "issued_on": "01/01/2019",
+            "valid_until": "01/01/2020",
+        },
     )
     page = client.get("/units/11413/documents/").content.decode()
     assert "1/GP" in page and "text-bg-danger" in page
