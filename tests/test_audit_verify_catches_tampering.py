@@ -15,7 +15,7 @@ from tests.audit_fixtures import (
     rewrite_from,
     sha256_of,
 )
-from tincay.audit import chain, checkpoints
+from tincay.audit import chain, checkpoints, messages
 from tincay.audit.selectors import audit_chain_verify, audit_trail_check
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,15 @@ def test_missing_guard_triggers_are_reported():
     guards.uninstall(connection)  # rolled back with the test's transaction
     with pytest.raises(CommandError, match="triggers that refuse changing or deleting audit events are missing"):
         call_command("audit_verify")
+
+
+def test_a_trail_damaged_everywhere_is_reported_in_bounded_length():
+    events = record_events(2 * messages.MAX_PRINTED + 22)
+    for event in events[1::2]:  # every other event deleted: one gap each
+        as_owner("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(CommandError) as failure:
+        call_command("audit_verify")
+    text = str(failure.value)
+    assert f"(problems found: {messages.MAX_PRINTED + 10})" in text
+    assert text.count("\n- ") == messages.MAX_PRINTED and "Events were deleted between" in text
+    assert "… and 10 more problems" in text

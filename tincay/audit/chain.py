@@ -99,7 +99,6 @@ class Walk:
     count: int = 0
     last_id: int | None = None
     last_hash: str = GENESIS
-    last_key_id: str = ""
     probe_count: int = 0  # events with id <= probe_id
     probe_last_id: int | None = None  # the last of them
     probe_hash: str | None = None  # hash stored on event probe_id (None when it is gone)
@@ -188,7 +187,7 @@ class _Walker:
             if verdict != "mismatch" and not self.run.how:
                 self.run.how = verdict
         walk.count += 1
-        walk.last_id, walk.last_hash, walk.last_key_id = event_id, event["hash"], event["key_id"]
+        walk.last_id, walk.last_hash = event_id, event["hash"]
         if self.probe_id is not None and event_id <= self.probe_id:
             walk.probe_count += 1
             walk.probe_last_id = event_id

@@ -14,6 +14,7 @@ from tincay.audit import chain, checkpoints
 from tincay.audit.selectors import GUARDS_MISSING, TrailCheck
 
 LANGUAGES = ("vi", "en")
+MAX_PRINTED = 50  # problems printed in full; a trail damaged everywhere does not need a million lines to say so
 
 
 def _ids(ids: list[int], count: int) -> str:
@@ -153,7 +154,18 @@ def failure(check: TrailCheck) -> str:
     head = bilingual(
         lambda: _("The audit trail failed verification (problems found: %(count)s):") % {"count": len(check.findings)}
     )
-    return "\n".join([head, *(f"- {describe(finding)}" for finding in check.findings)])
+    listed = [f"- {describe(finding)}" for finding in check.findings[:MAX_PRINTED]]
+    hidden = len(check.findings) - MAX_PRINTED
+    if hidden > 0:
+        listed.append(
+            bilingual(
+                lambda: (
+                    _("… and %(count)s more problems: deal with the ones above, then run the check again.")
+                    % {"count": hidden}
+                )
+            )
+        )
+    return "\n".join([head, *listed])
 
 
 def success(check: TrailCheck) -> str:
