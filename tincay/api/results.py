@@ -10,17 +10,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tincay.assessments import access
+from tincay.assessments.models import Assessment
+from tincay.assessments.services.scores import scores_refresh
 from tincay.orgunits.access import get_unit_for_user
 from tincay.reports import selectors
 from tincay.reports.access import results_scope
 from tincay.reports.models import Snapshot
 
-TRACKS = ("self", "scorer", "final")
-
 
 def _track(request) -> str:
-    track = request.query_params.get("track", "final")
-    return track if track in TRACKS else "final"
+    return selectors.chosen_track(request.query_params.get("track"))
 
 
 class UnitResults(APIView):
@@ -31,6 +30,7 @@ class UnitResults(APIView):
         assessment = access.get_assessment_for_user(request.user, pk)
         if assessment is None:
             raise Http404
+        scores_refresh(Assessment.objects.filter(pk=assessment.pk))
         results = selectors.unit_results(assessment)
         return Response(
             {
@@ -40,12 +40,19 @@ class UnitResults(APIView):
                 "state": assessment.state,
                 "totals": results.totals,
                 "classes": results.classes,
+                "problems": results.problems,
                 "pillars": [
                     {
                         "code": p.code,
                         "scores": scores,
                         "indicators": [
-                            {"code": c.indicator.code, "scores": c.scores, "colours": c.colours, "gap": c.gap}
+                            {
+                                "code": c.indicator.code,
+                                "scores": c.scores,
+                                "colours": c.colours,
+                                "gap": c.gap,
+                                "flagged": c.flagged,
+                            }
                             for c in cells
                         ],
                     }
@@ -72,6 +79,7 @@ class Heatmap(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, code: str):
         scope = _scope(request, code)
+        scores_refresh(scope.assessments.filter(campaign=scope.campaign))
         indicators, rows = selectors.heatmap(scope.campaign, scope.assessments, _track(request))
         return Response(
             {
@@ -86,6 +94,7 @@ class Heatmap(APIView):
                         "total": row.total,
                         "appraised": row.appraised,
                         "colours": row.colours,
+                        "flagged": [i.code for i, flag in zip(indicators, row.flags, strict=True) if flag],
                     }
                     for rank, row in selectors.ranking(rows)
                 ],
@@ -99,6 +108,7 @@ class Ranking(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, code: str):
         scope = _scope(request, code)
+        scores_refresh(scope.assessments.filter(campaign=scope.campaign))
         ranked = selectors.ranking_rows(scope.campaign, scope.assessments, _track(request))
         return Response(
             {
@@ -113,6 +123,7 @@ class Ranking(APIView):
                         "total": row.total,
                         "classification": row.classification,
                         "appraised": row.appraised,
+                        "flagged": row.flagged,
                     }
                     for rank, row in ranked
                 ],
@@ -129,7 +140,9 @@ class Trend(APIView):
         unit = get_unit_for_user(request.user, key)
         if unit is None:
             raise Http404
-        points = selectors.trend(unit, access.assessments_visible_to(request.user), _track(request))
+        scoped = selectors.trend_assessments(unit, access.assessments_visible_to(request.user))
+        scores_refresh(scoped)
+        points = selectors.trend_points(unit, scoped, _track(request))
         return Response(
             {
                 "unit": unit.key,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tincay.assessments.choices import CampaignRole, ClarificationStatus, DocumentKind, Level, State, Visibility
+from tincay.common.fields import StoredDecimalField
 from tincay.common.models import TimeStampedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -115,19 +116,19 @@ class CriterionResult(models.Model):
     criterion = models.ForeignKey("catalogue.Criterion", on_delete=models.PROTECT, related_name="+")
     # self-assessment
     self_level = models.CharField(_("self level"), max_length=10, choices=Level.choices, blank=True)
-    self_value = models.DecimalField(_("measured value"), max_digits=14, decimal_places=4, null=True, blank=True)
-    self_points = models.DecimalField(_("points"), max_digits=8, decimal_places=3, null=True, blank=True)
+    self_value = StoredDecimalField(_("measured value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    self_points = StoredDecimalField(_("points"), max_digits=8, decimal_places=3, null=True, blank=True)
     na = models.BooleanField(_("not applicable"), default=False)
     na_reason = models.TextField(_("why not applicable"), blank=True)
     narrative = models.TextField(_("narrative"), blank=True)
     no_evidence_reason = models.TextField(_("why there is no evidence"), blank=True)
     # independent scoring
     scorer_level = models.CharField(_("scorer level"), max_length=10, choices=Level.choices, blank=True)
-    scorer_value = models.DecimalField(_("scorer value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    scorer_value = StoredDecimalField(_("scorer value"), max_digits=14, decimal_places=4, null=True, blank=True)
     scorer_comment = models.TextField(_("scorer comment"), blank=True)
     # appraisal
     final_level = models.CharField(_("final level"), max_length=10, choices=Level.choices, blank=True)
-    final_value = models.DecimalField(_("final value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    final_value = StoredDecimalField(_("final value"), max_digits=14, decimal_places=4, null=True, blank=True)
     final_comment = models.TextField(_("final reason"), blank=True)
     revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -261,6 +262,9 @@ class AssessmentScore(models.Model):
     complete = models.BooleanField(default=False)
     indicators = models.JSONField(default=dict)  # {"1.1": [score or null, colour or null], ...}
     pillars = models.JSONField(default=dict)  # {"1": score or null, ...}
+    # stored values of this track that today's rules refuse, scored as not answered and flagged on the pages:
+    # [{"criterion": "1.1.6", "indicator": "1.1", "field": "self_value"}, ...]
+    problems = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tincay.assessments import scoring
+from tincay.assessments import rules, scoring
 from tincay.assessments.choices import ClarificationStatus, State
 from tincay.assessments.models import Assessment, Campaign, Clarification, CriterionResult, EvidenceLink
 from tincay.catalogue.models import Criterion, Indicator, Pillar
 from tincay.common.i18n import current_language
 
-ANSWERED = Q(na=True) | ~Q(self_level="") | Q(self_value__isnull=False)
 STATE_ORDER = list(State.values)
+
+# --- the "answered" rule: one definition, as a database condition and a Python predicate side by side -----------
+# A criterion is answered by the unit when it is marked not applicable, or has a level of the engine's vocabulary,
+# a measured value or points. Whether the stored value also keeps today's rules is a separate question
+# (``rules.stored_problems``; a value that breaks them is scored as not answered and flagged).
+ANSWERED = Q(na=True) | Q(self_level__in=scoring.LEVELS) | Q(self_value__isnull=False) | Q(self_points__isnull=False)
+
+
+def is_answered(result: Any) -> bool:
+    """``ANSWERED`` for a row already in memory (a CriterionResult or a mapping of its values)."""
+    get = result.get if isinstance(result, Mapping) else lambda name: getattr(result, name, None)
+    return bool(
+        get("na") is True
+        or get("self_level") in scoring.LEVELS
+        or get("self_value") is not None
+        or get("self_points") is not None
+    )
 
 
 def results_with_details(assessment: Assessment) -> QuerySet[CriterionResult]:
@@ -42,7 +61,7 @@ class IndicatorBlock:
 
     @property
     def answered(self) -> int:
-        return sum(1 for r in self.results if r.na or r.self_level or r.self_value is not None)
+        return sum(1 for r in self.results if is_answered(r))
 
     @property
     def complete(self) -> bool:
@@ -138,13 +157,56 @@ def state_counts(rows: list[BoardRow]) -> list[tuple[str, str, int]]:
     return [(value, State(value).label, counts[value]) for value in STATE_ORDER]
 
 
-# --- scores -------------------------------------------------------------------------------------------
+# --- scores: the one adapter from stored results to the scoring engine -----------------------------------------
+# Single (``assessment_scores``) and bulk (``services.scores.campaign_rescore_bulk``) scoring both turn a stored
+# row's values into engine answers through ``stored_answers`` and score an assessment through ``score_stored``,
+# so they cannot disagree. A value that today's rules refuse (``rules.stored_problems``: data that predates them)
+# makes that track's answer "not answered" and is reported as a ``StoredProblem``; it never raises.
+
+SCORED_FIELDS: dict[str, tuple[str, ...]] = {
+    "self": ("self_level", "self_value", "self_points"),
+    "scorer": ("scorer_level", "scorer_value"),
+    "final": ("final_level", "final_value"),
+}  # plus ``na``, shared by the three tracks
+RESULT_VALUES: tuple[str, ...] = ("na", *(name for names in SCORED_FIELDS.values() for name in names))
 
 
-def criterion_specs(version_id: int) -> list[scoring.CriterionSpec]:
+def tracks_of_field(name: str) -> tuple[str, ...]:
+    """The tracks whose score a stored field affects: ``na`` all three, ``scorer_*`` the scorer's, the rest self."""
+    if name == "na":
+        return scoring.TRACKS
+    return tuple(t for t in scoring.TRACKS if name.startswith(f"{t}_")) or ("self",)
+
+
+@dataclass(frozen=True)
+class StoredProblem:
+    """A stored value that today's rules refuse: it is scored as not answered and flagged where it is shown."""
+
+    criterion: str  # criterion code
+    indicator: str  # indicator code
+    field: str  # CriterionResult field
+    message: str
+
+    @property
+    def tracks(self) -> tuple[str, ...]:
+        return tracks_of_field(self.field)
+
+
+@dataclass(frozen=True)
+class VersionCriteria:
+    """A version's criteria as the engine sees them (specs) and as the rules see them (rows), by code, in order."""
+
+    specs: dict[str, scoring.CriterionSpec]
+    rows: dict[str, Criterion]
+
+
+def version_criteria(version_id: int) -> VersionCriteria:
+    """One query."""
     rows = Criterion.objects.filter(version_id=version_id).select_related("indicator__pillar").order_by("order")
-    return [
-        scoring.CriterionSpec(
+    specs, by_code = {}, {}
+    for c in rows:
+        by_code[c.code] = c
+        specs[c.code] = scoring.CriterionSpec(
             code=c.code,
             indicator=c.indicator.code,
             pillar=c.indicator.pillar.code,
@@ -155,20 +217,104 @@ def criterion_specs(version_id: int) -> list[scoring.CriterionSpec]:
             yellow=None if c.threshold_yellow is None else float(c.threshold_yellow),
             green=None if c.threshold_green is None else float(c.threshold_green),
         )
-        for c in rows
+    return VersionCriteria(specs, by_code)
+
+
+def criterion_specs(version_id: int) -> list[scoring.CriterionSpec]:
+    return list(version_criteria(version_id).specs.values())
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _engine_problems(values: Mapping[str, Any], known: set[str]) -> list[tuple[str, str]]:
+    """What the engine itself could not take, whatever the rules say: a level outside its vocabulary, a number
+    that is not finite (belt and braces: the rules refuse these too)."""
+    problems = []
+    for fields in SCORED_FIELDS.values():
+        level, *numbers = fields
+        if level not in known and values.get(level) not in (None, "", *scoring.LEVELS):
+            problems.append((level, _("“%(level)s” is not a level.") % {"level": str(values.get(level))[:40]}))
+        for name in numbers:
+            raw = values.get(name)
+            if name in known or raw is None:
+                continue
+            try:
+                finite = math.isfinite(float(raw))
+            except (TypeError, ValueError):
+                finite = False
+            if not finite:
+                problems.append((name, _("Enter a finite number (for example 12.5).")))
+    return problems
+
+
+def stored_answers(
+    values: Mapping[str, Any], *, criterion: Any, scheme: Mapping[str, Any]
+) -> tuple[dict[str, scoring.Answer], list[tuple[str, str]]]:
+    """The engine's answer on each track for one stored row (``RESULT_VALUES``), and the (field, message) pairs of
+    the scored values that today's rules refuse; a track with such a value counts as not answered."""
+    problems = [
+        (name, message)
+        for name, message in rules.stored_problems(values, criterion=criterion, scheme=scheme)
+        if name in RESULT_VALUES
     ]
+    problems += _engine_problems(values, {name for name, _message in problems})
+    bad = {name for name, _message in problems}
+    answers = {}
+    for track, fields in SCORED_FIELDS.items():
+        if "na" in bad or bad.intersection(fields):
+            answers[track] = scoring.Answer()
+        elif values.get("na") is True:
+            answers[track] = scoring.Answer(na=True)
+        else:
+            answers[track] = scoring.Answer(
+                level=values.get(fields[0]) or None,
+                value=_number(values.get(fields[1])),
+                points=_number(values.get(fields[2])) if len(fields) > 2 else None,
+            )
+    return answers, problems
 
 
-def _answer(result: CriterionResult, track: str) -> scoring.Answer:
-    def num(value: Any) -> float | None:
-        return None if value is None else float(value)
+@dataclass(frozen=True)
+class StoredScores:
+    """The engine's results of one assessment on each track, and the stored values it could not count."""
 
-    if track == "self":
-        return scoring.Answer(
-            level=result.self_level or None, value=num(result.self_value), points=num(result.self_points), na=result.na
-        )
-    level, value = getattr(result, f"{track}_level"), getattr(result, f"{track}_value")
-    return scoring.Answer(level=level or None, value=num(value), na=result.na)
+    results: dict[str, scoring.Result]
+    problems: list[StoredProblem]
+
+    def problems_of(self, track: str) -> list[StoredProblem]:
+        return [p for p in self.problems if track in p.tracks]
+
+
+def score_stored(
+    scheme: Mapping[str, Any],
+    version: VersionCriteria,
+    rows: Iterable[Mapping[str, Any]],
+    tracks: Sequence[str] = scoring.TRACKS,
+) -> StoredScores:
+    """Score one assessment from its stored rows: mappings of ``code`` (the criterion's) and ``RESULT_VALUES``.
+    Criteria without a row (they do not apply to the unit's kind) drop out."""
+    answers: dict[str, dict[str, scoring.Answer]] = {track: {} for track in tracks}
+    problems: list[StoredProblem] = []
+    present = set()
+    for row in rows:
+        code = row["code"]
+        present.add(code)
+        by_track, found = stored_answers(row, criterion=version.rows[code], scheme=scheme)
+        for track in tracks:
+            answers[track][code] = by_track[track]
+        indicator = version.specs[code].indicator
+        problems += [StoredProblem(code, indicator, name, message) for name, message in found]
+    specs = [spec for code, spec in version.specs.items() if code in present]
+    order = {code: n for n, code in enumerate(version.specs)}
+    problems.sort(key=lambda p: (order[p.criterion], RESULT_VALUES.index(p.field)))  # whatever the rows' order
+    return StoredScores({track: scoring.score(scheme, specs, answers[track]) for track in tracks}, problems)
+
+
+def result_values(result: CriterionResult) -> dict[str, Any]:
+    """A CriterionResult as the adapter reads it (the same keys as the bulk path's ``values()`` rows)."""
+    return {"code": result.criterion.code, **{name: getattr(result, name) for name in RESULT_VALUES}}
 
 
 def class_labels(scheme: dict[str, Any]) -> dict[str, str]:
@@ -177,13 +323,16 @@ def class_labels(scheme: dict[str, Any]) -> dict[str, str]:
     return {c["code"]: c["label"].get(language) or c["label"]["vi"] for c in scheme["classes"]}
 
 
+def assessment_scores_checked(assessment: Assessment, results: list[CriterionResult] | None = None) -> StoredScores:
+    """Self, scorer and final results of one assessment under its version's scheme, with the stored values that
+    break today's rules (scored as not answered)."""
+    version = version_criteria(assessment.campaign.version_id)
+    rows = results if results is not None else assessment.results.select_related("criterion")
+    return score_stored(assessment.campaign.version.scoring, version, (result_values(r) for r in rows))
+
+
 def assessment_scores(
     assessment: Assessment, results: list[CriterionResult] | None = None
 ) -> dict[str, scoring.Result]:
     """Self, scorer and final results of one assessment under its version's scheme."""
-    specs = criterion_specs(assessment.campaign.version_id)
-    rows = results if results is not None else list(assessment.results.select_related("criterion"))
-    present = {r.criterion.code for r in rows}
-    specs = [s for s in specs if s.code in present]  # criteria that do not apply to this unit kind drop out
-    answers = {track: {r.criterion.code: _answer(r, track) for r in rows} for track in scoring.TRACKS}
-    return scoring.score_tracks(assessment.campaign.version.scoring, specs, answers)
+    return assessment_scores_checked(assessment, results).results

@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from tincay.assessments.choices import State
+from tincay.accounts.choices import Role
+from tincay.assessments.choices import CampaignRole, State
+from tincay.assessments.scoring import TRACKS as TRACKS  # re-exported; the one definition is in the pure engine
 
-UNIT_ROLES = frozenset({"unit_leader", "focal_point", "contributor"})
-CHECKER_ROLES = frozenset({"scorer", "council"})
-TRACKS = ("self", "scorer", "final")
+# Roles over an assessment, defined once here (access.py and the services import them). Every transition's roles
+# and every EDITABLE entry are drawn from ASSESSMENT_ROLES (tests/test_vocabulary_defined_once.py checks it).
+UNIT_ROLES = frozenset({Role.UNIT_LEADER.value, Role.FOCAL_POINT.value, Role.CONTRIBUTOR.value})
+CHECKER_ROLES = frozenset({CampaignRole.SCORER.value, CampaignRole.COUNCIL.value})
+SCOPE_ROLES = frozenset({Role.COORDINATOR.value, Role.ADMIN.value})
+ASSESSMENT_ROLES = UNIT_ROLES | CHECKER_ROLES | SCOPE_ROLES
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ BY_ACTION = {t.action: t for t in TRANSITIONS}
 
 # Which state lets which roles write which track of the criterion results.
 EDITABLE: dict[str, dict[str, frozenset[str]]] = {
-    "self": {State.DRAFT: UNIT_ROLES, State.CLARIFICATION: frozenset({"focal_point", "unit_leader", "contributor"})},
+    "self": {State.DRAFT: UNIT_ROLES, State.CLARIFICATION: UNIT_ROLES},
     "scorer": {State.SCORING: frozenset({"scorer"})},
     "final": {State.APPRAISAL: frozenset({"council"})},
 }

@@ -1,4 +1,6 @@
-"""The public portal (no login): published results, trends, open-data snapshots. Vietnamese first."""
+"""The public portal (no login): published results, trends, open-data snapshots. Vietnamese first.
+
+Each view refreshes the stale scores of what it shows (``scores_refresh``), then reads through the selectors."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tincay.assessments.selectors import class_labels
+from tincay.assessments.services.scores import scores_refresh
 from tincay.orgunits.models import AdminUnit
 from tincay.reports import selectors as reports
 from tincay.reports.models import Snapshot
@@ -21,13 +24,18 @@ def province(request: HttpRequest, key: str) -> HttpResponse:
     found = AdminUnit.objects.filter(key=key, level="province").first()
     if found is None:
         raise Http404
-    return render(request, "portal/province.html", {"province": found, "campaigns": reports.province_published(found)})
+    assessments = reports.province_assessments(found)
+    scores_refresh(assessments)
+    return render(
+        request, "portal/province.html", {"province": found, "campaigns": reports.province_published(assessments)}
+    )
 
 
 def campaign(request: HttpRequest, code: str) -> HttpResponse:
     found = reports.public_campaigns().filter(code=code).first()
     if found is None:
         raise Http404
+    scores_refresh(reports.published_assessments().filter(campaign=found))
     indicators, rows = reports.heatmap(found, reports.published_assessments(), "final")
     return render(
         request,
@@ -47,7 +55,9 @@ def unit(request: HttpRequest, key: str) -> HttpResponse:
     target = AdminUnit.objects.filter(key=key).first()
     if target is None:
         raise Http404
-    points = reports.trend(target, reports.published_assessments(), "final")
+    scoped = reports.trend_assessments(target, reports.published_assessments())
+    scores_refresh(scoped)
+    points = reports.trend_points(target, scoped, "final")
     if not points:
         raise Http404
     own = next((p for p in reversed(points) if not p.predecessor), None)  # never show a predecessor as this unit

@@ -1,7 +1,9 @@
 """Read-only analytics over the materialised scores: unit results, heat map, ranking, roll-up, trends.
 
-Every function reads a fixed number of queries whatever the number of units (scores are refreshed first when
-stale, which is rare: published assessments do not change).
+Every function reads a fixed number of queries whatever the number of units, and never writes: the views, the API
+and the portal call ``assessments.services.scores.scores_refresh`` on what they are about to show first (stale
+scores are rare: published assessments do not change). Stored values that break today's rules come with the
+scores (``AssessmentScore.problems``) and are flagged, never fatal.
 """
 
 from __future__ import annotations
@@ -11,19 +13,34 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment, AssessmentScore, Campaign, TransitionRecord
+from tincay.assessments.scoring import TRACKS
 from tincay.assessments.selectors import completeness
-from tincay.assessments.services.scores import scores_refresh
 from tincay.catalogue.models import Indicator, Pillar
 from tincay.orgunits.models import AdminUnit
 from tincay.orgunits.selectors import lineage_closure
 
 APPRAISED = (State.APPROVED, State.PUBLISHED)
-TRACKS = ("self", "scorer", "final")
+DEFAULT_TRACK = "final"
+
+
+def chosen_track(value: str | None) -> str:
+    """The track asked for in a query string, or the final one."""
+    return value if value in TRACKS else DEFAULT_TRACK
+
+
+def flagged_indicators(score: AssessmentScore | None) -> frozenset[str]:
+    """Indicator codes of a track's score that count a stored value breaking today's rules as not answered."""
+    return frozenset(p.get("indicator", "") for p in score.problems) if score and score.problems else frozenset()
+
+
+def has_problems() -> Exists:
+    """Annotation: the assessment has a score (any track) counting a stored value that breaks today's rules."""
+    return Exists(AssessmentScore.objects.filter(assessment=OuterRef("pk")).exclude(problems=[]))
 
 
 def published_assessments() -> QuerySet[Assessment]:
@@ -42,7 +59,6 @@ def version_structure(version_id: int) -> tuple[list[Pillar], list[Indicator]]:
 
 
 def scores_of(assessments: QuerySet[Assessment], track: str) -> dict[int, AssessmentScore]:
-    scores_refresh(assessments)
     rows = AssessmentScore.objects.filter(assessment__in=assessments, track=track)
     return {s.assessment_id: s for s in rows}
 
@@ -52,6 +68,7 @@ class Cell:
     indicator: Indicator
     scores: dict[str, float | None] = field(default_factory=dict)
     colours: dict[str, str | None] = field(default_factory=dict)
+    flagged: dict[str, bool] = field(default_factory=dict)  # a stored value of this track breaks today's rules
 
     @property
     def gap(self) -> float | None:
@@ -66,11 +83,24 @@ class UnitResults:
     totals: dict[str, float | None]
     classes: dict[str, str]
     complete: dict[str, bool]
+    problems: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # by track: criterion, indicator, field
+
+    @property
+    def flagged(self) -> list[dict[str, str]]:
+        """Every stored value breaking today's rules once (a value of ``na`` concerns all three tracks)."""
+        seen = {(p["criterion"], p["field"]): p for track in TRACKS for p in self.problems.get(track, [])}
+        return list(seen.values())
+
+
+def _pair(data: dict[str, Any], code: str) -> tuple[Any, Any]:
+    """(score, colour) of an indicator in a stored score; missing or malformed entries read as nothing."""
+    entry = data.get(code)
+    return (entry[0], entry[1]) if isinstance(entry, (list, tuple)) and len(entry) >= 2 else (None, None)
 
 
 def unit_results(assessment: Assessment) -> UnitResults:
-    scores_refresh(Assessment.objects.filter(pk=assessment.pk))
     by_track = {s.track: s for s in AssessmentScore.objects.filter(assessment=assessment)}
+    flagged = {track: flagged_indicators(score) for track, score in by_track.items()}
     pillars, indicators = version_structure(assessment.campaign.version_id)
     blocks = []
     for pillar in pillars:
@@ -78,12 +108,9 @@ def unit_results(assessment: Assessment) -> UnitResults:
         for indicator in (i for i in indicators if i.pillar_id == pillar.pk):
             cell = Cell(indicator)
             for track in TRACKS:
-                score, colour = (
-                    (by_track[track].indicators.get(indicator.code) or [None, None])
-                    if track in by_track
-                    else (None, None)
-                )
+                score, colour = _pair(by_track[track].indicators, indicator.code) if track in by_track else (None, None)
                 cell.scores[track], cell.colours[track] = score, colour
+                cell.flagged[track] = indicator.code in flagged.get(track, ())
             if any(v is not None for v in cell.scores.values()) or any(t in by_track for t in TRACKS):
                 cells.append(cell)
         pillar_scores = {t: by_track[t].pillars.get(pillar.code) if t in by_track else None for t in TRACKS}
@@ -94,6 +121,7 @@ def unit_results(assessment: Assessment) -> UnitResults:
         totals={t: by_track[t].total if t in by_track else None for t in TRACKS},
         classes={t: by_track[t].classification if t in by_track else "" for t in TRACKS},
         complete={t: by_track[t].complete if t in by_track else False for t in TRACKS},
+        problems={t: list(by_track[t].problems or []) if t in by_track else [] for t in TRACKS},
     )
 
 
@@ -103,6 +131,11 @@ class HeatRow:
     colours: list[str | None]
     total: float | None
     appraised: bool
+    flags: list[bool] = field(default_factory=list)  # per indicator: a stored value breaks today's rules
+
+    @property
+    def flagged(self) -> bool:
+        return any(self.flags)
 
 
 def heatmap(
@@ -116,12 +149,14 @@ def heatmap(
     for assessment in scoped.select_related("unit__parent").order_by("unit__sort_key"):
         score = scores.get(assessment.pk)
         data = score.indicators if score else {}
+        flagged = flagged_indicators(score)
         rows.append(
             HeatRow(
                 assessment,
-                [(data.get(i.code) or [None, None])[1] for i in indicators],
+                [_pair(data, i.code)[1] for i in indicators],
                 score.total if score else None,
                 assessment.state in APPRAISED,
+                [i.code in flagged for i in indicators],
             )
         )
     return indicators, rows
@@ -155,10 +190,19 @@ class TrendPoint:
     predecessor: bool  # the result belongs to a unit this one came from
 
 
+def trend_assessments(unit: AdminUnit, assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The assessments of a unit's trend: its own and those of the units it came from, among ``assessments``."""
+    predecessors = [u.pk for _depth, u in lineage_closure(unit, "predecessors")]
+    return assessments.filter(unit_id__in=[unit.pk, *predecessors]).select_related("campaign", "unit")
+
+
 def trend(unit: AdminUnit, assessments: QuerySet[Assessment], track: str = "final") -> list[TrendPoint]:
     """The unit's results across campaigns, with those of the units it came from (labelled as such)."""
-    predecessors = [u.pk for _depth, u in lineage_closure(unit, "predecessors")]
-    scoped = assessments.filter(unit_id__in=[unit.pk, *predecessors]).select_related("campaign", "unit")
+    return trend_points(unit, trend_assessments(unit, assessments), track)
+
+
+def trend_points(unit: AdminUnit, scoped: QuerySet[Assessment], track: str = "final") -> list[TrendPoint]:
+    """``trend`` over the assessments ``trend_assessments`` chose (so that a view can refresh them first)."""
     scores = scores_of(scoped, track)
     points = [
         TrendPoint(
@@ -234,6 +278,7 @@ class Analysis:
     pillar_gaps: list[tuple[Pillar, float]]
     sdgs: list[tuple[int, list[Indicator], float | None, dict[str, int]]]
     iso_clauses: list[tuple[str, list[Indicator], float | None, dict[str, int]]]
+    flagged: list[Assessment] = field(default_factory=list)  # units whose self or final score flags a stored value
 
 
 def _mean(values: list[float]) -> float | None:
@@ -244,7 +289,7 @@ def _linked(indicators: list[Indicator], finals: list[AssessmentScore]) -> tuple
     scores, colours = [], Counter()
     for score in finals:
         for indicator in indicators:
-            value, colour = score.indicators.get(indicator.code) or [None, None]
+            value, colour = _pair(score.indicators, indicator.code)
             if value is not None:
                 scores.append(value)
             if colour:
@@ -256,7 +301,6 @@ def analysis(campaign: Campaign, assessments: QuerySet[Assessment]) -> Analysis:
     """Province roll-up: pillar averages, self-vs-final gaps, SDG and ISO 9001 views (final results)."""
     pillars, indicators = version_structure(campaign.version_id)
     scoped = assessments.filter(campaign=campaign)
-    scores_refresh(scoped)
     rows = list(AssessmentScore.objects.filter(assessment__in=scoped).select_related("assessment__unit"))
     finals = [r for r in rows if r.track == "final"]
     own = {r.assessment_id: r for r in rows if r.track == "self"}
@@ -270,15 +314,8 @@ def analysis(campaign: Campaign, assessments: QuerySet[Assessment]) -> Analysis:
     )
 
     def indicator_gap(code: str) -> float | None:
-        diffs = [
-            own[f.assessment_id].indicators[code][0] - f.indicators[code][0]
-            for f in finals
-            if f.assessment_id in own
-            and code in f.indicators
-            and code in own[f.assessment_id].indicators
-            and None not in (f.indicators[code][0], own[f.assessment_id].indicators[code][0])
-        ]
-        return _mean(diffs)
+        pairs = [(_pair(own[f.assessment_id].indicators, code)[0], _pair(f.indicators, code)[0]) for f in finals]
+        return _mean([mine - final for mine, final in pairs if mine is not None and final is not None])
 
     gaps = {i.code: indicator_gap(i.code) for i in indicators}
     sdg_numbers = sorted({n for i in indicators for n in i.sdgs})
@@ -307,16 +344,26 @@ def analysis(campaign: Campaign, assessments: QuerySet[Assessment]) -> Analysis:
             for c in clauses
             for linked in ([i for i in indicators if c in i.iso9001],)
         ],
+        flagged=sorted(
+            {r.assessment_id: r.assessment for r in rows if r.problems and r.track in ("self", "final")}.values(),
+            key=lambda a: a.unit.sort_key,
+        ),
     )
 
 
-def province_published(province: AdminUnit) -> list[tuple[Campaign, list[tuple[Assessment, AssessmentScore | None]]]]:
-    """Published results of a province's units, and of the units of the provinces it came from, by campaign."""
+def province_assessments(province: AdminUnit) -> QuerySet[Assessment]:
+    """Published assessments of a province's units and of the units of the provinces it came from."""
     prefixes = [province.path, *[u.path for _d, u in lineage_closure(province, "predecessors")]]
     condition = Q(pk__in=[])
     for prefix in prefixes:
         condition |= Q(unit__path__startswith=prefix)
-    assessments = published_assessments().filter(condition)
+    return published_assessments().filter(condition)
+
+
+def province_published(
+    assessments: QuerySet[Assessment],
+) -> list[tuple[Campaign, list[tuple[Assessment, AssessmentScore | None]]]]:
+    """``province_assessments`` with their final scores, by campaign."""
     scores = scores_of(assessments, "final")
     grouped: dict[int, tuple[Campaign, list]] = {}
     for assessment in assessments.order_by("-campaign__year", "campaign__code", "unit__sort_key"):
@@ -337,6 +384,11 @@ class RankRow:
     total: float | None
     classification: str
     appraised: bool
+    problems: list[dict[str, str]] = field(default_factory=list)  # stored values breaking today's rules
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.problems)
 
 
 def ranking_rows(
@@ -344,21 +396,18 @@ def ranking_rows(
 ) -> list[tuple[int, RankRow]]:
     """Totals only (no per-indicator data): a national ranking reads two narrow result sets."""
     scoped = assessments.filter(campaign=campaign)
-    scores_refresh(scoped)
-    totals = dict(
-        AssessmentScore.objects.filter(assessment__in=scoped, track=track).values_list("assessment_id", "total")
-    )
-    classes = dict(
-        AssessmentScore.objects.filter(assessment__in=scoped, track=track).values_list(
-            "assessment_id", "classification"
-        )
-    )
-    rows = [
-        RankRow(pk, key, name, parent or "", totals.get(pk), classes.get(pk, ""), state in APPRAISED)
-        for pk, key, name, parent, state in scoped.order_by("unit__sort_key").values_list(
-            "pk", "unit__key", "unit__name", "unit__parent__name", "state"
-        )
-    ]
+    scores = {
+        pk: (total, classification, problems)
+        for pk, total, classification, problems in AssessmentScore.objects.filter(
+            assessment__in=scoped, track=track
+        ).values_list("assessment_id", "total", "classification", "problems")
+    }
+    rows = []
+    for pk, key, name, parent, state in scoped.order_by("unit__sort_key").values_list(
+        "pk", "unit__key", "unit__name", "unit__parent__name", "state"
+    ):
+        total, classification, problems = scores.get(pk, (None, "", []))
+        rows.append(RankRow(pk, key, name, parent or "", total, classification, state in APPRAISED, problems or []))
     return ranking(rows)
 
 
@@ -373,6 +422,7 @@ class TimelinessRow:
     days_late: int | None  # submission date minus the self-assessment deadline (negative: early)
     overdue: bool  # not submitted and the deadline has passed
     published_on: dt.date | None
+    flagged: bool = False  # a score of the assessment counts a stored value that breaks today's rules
 
     @property
     def days_early(self) -> int:
@@ -401,7 +451,9 @@ def timeliness(campaign: Campaign, assessments: QuerySet[Assessment], today: dt.
     today = today or timezone.localdate()
     due = campaign.self_assessment_due
     scoped = completeness(assessments.filter(campaign=campaign)).annotate(
-        first_submitted_at=_first("pk", State.SUBMITTED), first_published_at=_first("pk", State.PUBLISHED)
+        first_submitted_at=_first("pk", State.SUBMITTED),
+        first_published_at=_first("pk", State.PUBLISHED),
+        flagged=has_problems(),
     )
     rows = []
     for a in scoped.values(
@@ -413,6 +465,7 @@ def timeliness(campaign: Campaign, assessments: QuerySet[Assessment], today: dt.
         "answered_criteria",
         "first_submitted_at",
         "first_published_at",
+        "flagged",
     ):
         submitted = timezone.localdate(a["first_submitted_at"]) if a["first_submitted_at"] else None
         published = timezone.localdate(a["first_published_at"]) if a["first_published_at"] else None
@@ -427,6 +480,7 @@ def timeliness(campaign: Campaign, assessments: QuerySet[Assessment], today: dt.
                 (submitted - due).days if submitted else None,
                 submitted is None and a["state"] == State.DRAFT and today > due,
                 published,
+                a["flagged"],
             )
         )
     rows.sort(key=lambda r: (not r.overdue, -(r.days_late if r.days_late is not None else -(10**6)), r.unit_name))

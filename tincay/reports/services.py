@@ -13,13 +13,16 @@ from django.utils import timezone
 
 from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment
+from tincay.assessments.services.scores import scores_refresh
 from tincay.audit import services as audit
 from tincay.reports import selectors
 from tincay.reports.models import Snapshot
 
 
 def published_rows(campaign: Any) -> tuple[list[str], list[dict[str, Any]]]:
-    """One row per published assessment: unit, total, class and the colour of every indicator (final)."""
+    """One row per published assessment: unit, total, class, the criteria whose stored value breaks today's
+    rules (counted as not answered; usually none) and the colour of every indicator (final). Read only: the
+    caller refreshes the scores first."""
     indicators, rows = selectors.heatmap(campaign, Assessment.objects.filter(state=State.PUBLISHED), "final")
     codes = [i.code for i in indicators]
     scores = selectors.scores_of(Assessment.objects.filter(campaign=campaign, state=State.PUBLISHED), "final")
@@ -33,6 +36,7 @@ def published_rows(campaign: Any) -> tuple[list[str], list[dict[str, Any]]]:
             "unit_name": unit.name,
             "total": None if row.total is None else round(row.total, 2),
             "classification": score.classification if score else "",
+            "stored_problems": " ".join(sorted({p.get("criterion", "") for p in score.problems})) if score else "",
         }
         record.update({f"indicator_{code}": colour or "" for code, colour in zip(codes, row.colours, strict=True)})
         out.append(record)
@@ -41,10 +45,19 @@ def published_rows(campaign: Any) -> tuple[list[str], list[dict[str, Any]]]:
 
 @transaction.atomic
 def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
+    scores_refresh(Assessment.objects.filter(campaign=campaign, state=State.PUBLISHED))
     codes, rows = published_rows(campaign)
     created = timezone.now()
     buffer = io.StringIO()
-    fields = ["unit_key", "unit_code", "unit_name", "total", "classification", *[f"indicator_{c}" for c in codes]]
+    fields = [
+        "unit_key",
+        "unit_code",
+        "unit_name",
+        "total",
+        "classification",
+        "stored_problems",
+        *[f"indicator_{c}" for c in codes],
+    ]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -81,15 +94,16 @@ def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
 
 
 def snapshot_changes(snapshot: Snapshot) -> dict[str, list[Any]]:
-    """What changed since the previous snapshot: units added, removed, and totals or colours changed."""
+    """What changed since the previous snapshot: units added, removed, and totals or colours changed. A column
+    the previous snapshot did not have yet (``stored_problems``) counts as empty there."""
     now = {r["unit_key"]: r for r in json.loads(snapshot.json_text)["rows"]}
     before = {r["unit_key"]: r for r in json.loads(snapshot.previous.json_text)["rows"]} if snapshot.previous else {}
     changed = []
     for key in sorted(now.keys() & before.keys()):
         diffs = [
-            (field, before[key].get(field), value)
+            (field, before[key].get(field, ""), value)
             for field, value in now[key].items()
-            if field not in ("unit_key", "unit_code") and before[key].get(field) != value
+            if field not in ("unit_key", "unit_code") and before[key].get(field, "") != value
         ]
         if diffs:
             changed.append((now[key]["unit_name"], diffs))

@@ -1,4 +1,7 @@
-"""Internal results pages: one unit's results, a campaign's heat map with ranking and roll-up, trends."""
+"""Internal results pages: one unit's results, a campaign's heat map with ranking and roll-up, trends.
+
+Each view refreshes the stale scores of what it is about to show (``scores_refresh``, a write) and then reads
+through the selectors, which never write."""
 
 from __future__ import annotations
 
@@ -14,19 +17,19 @@ from django.utils.translation import gettext as _
 
 from tincay.assessments import access
 from tincay.assessments.choices import State
+from tincay.assessments.models import Assessment
+from tincay.assessments.scoring import TRACKS
 from tincay.assessments.selectors import class_labels
+from tincay.assessments.services.scores import scores_refresh
 from tincay.common.i18n import localized
 from tincay.orgunits.access import get_unit_for_user
 from tincay.orgunits.models import PeerGroup
 from tincay.reports import selectors
 from tincay.reports.access import ResultsScope, results_scope
 
-TRACKS = {"self", "scorer", "final"}
-
 
 def _track(request: HttpRequest) -> str:
-    track = request.GET.get("track", "final")
-    return track if track in TRACKS else "final"
+    return selectors.chosen_track(request.GET.get("track"))
 
 
 @login_required
@@ -34,12 +37,11 @@ def unit_results(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.get_assessment_for_user(request.user, pk)
     if assessment is None:
         raise Http404
+    scores_refresh(Assessment.objects.filter(pk=assessment.pk))
     results = selectors.unit_results(assessment)
     radar = {
         "indicators": [localized(p, "title") for p, _cells, _scores in results.pillars],
-        "series": {
-            t: [round(100 * (s[t] or 0), 1) for _p, _c, s in results.pillars] for t in ("self", "scorer", "final")
-        },
+        "series": {t: [round(100 * (s[t] or 0), 1) for _p, _c, s in results.pillars] for t in TRACKS},
     }
     return render(
         request,
@@ -88,6 +90,7 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
     if count > selectors.HEATMAP_MAX_UNITS:
         indicators, rows = [], []
     else:
+        scores_refresh(scope.assessments.filter(campaign=campaign))
         indicators, rows = selectors.heatmap(campaign, scope.assessments, track)
     return render(
         request,
@@ -99,6 +102,7 @@ def campaign_heatmap(request: HttpRequest, code: str) -> HttpResponse:
             "track": track,
             "count": count,
             "too_many": count > selectors.HEATMAP_MAX_UNITS,
+            "flagged": sum(1 for row in rows if row.flagged),
             "limit": selectors.HEATMAP_MAX_UNITS,
             "ranking": selectors.ranking(rows),
             "rollup": selectors.rollup(indicators, rows),
@@ -114,6 +118,7 @@ RANKING_PAGE_SIZE = 200
 def campaign_ranking(request: HttpRequest, code: str) -> HttpResponse:
     scope = _scope(request, code)
     track = _track(request)
+    scores_refresh(scope.assessments.filter(campaign=scope.campaign))
     ranked = selectors.ranking_rows(scope.campaign, scope.assessments, track)
     labels = class_labels(scope.campaign.version.scoring)
     if request.GET.get("format") == "csv":
@@ -137,7 +142,18 @@ def _ranking_csv(scope: ResultsScope, track: str, ranked: list, labels: dict[str
     response["Content-Disposition"] = f'attachment; filename="{scope.campaign.code}-ranking-{track}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with its BOM, diacritics intact
     writer = csv.writer(response)
-    writer.writerow([_("Rank"), _("Unit code"), _("Unit"), _("Parent unit"), _("Total"), _("Class"), _("Appraised")])
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Unit code"),
+            _("Unit"),
+            _("Parent unit"),
+            _("Total"),
+            _("Class"),
+            _("Appraised"),
+            _("Stored values that break today's rules"),
+        ]
+    )
     for rank, row in ranked:
         writer.writerow(
             [
@@ -148,6 +164,7 @@ def _ranking_csv(scope: ResultsScope, track: str, ranked: list, labels: dict[str
                 "" if row.total is None else f"{row.total:.4f}",
                 labels.get(row.classification, row.classification),
                 _("yes") if row.appraised else _("no"),
+                " ".join(sorted({p.get("criterion", "") for p in row.problems})),
             ]
         )
     return response
@@ -158,7 +175,9 @@ def unit_trend(request: HttpRequest, key: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, key)
     if unit is None:
         raise Http404
-    points = selectors.trend(unit, access.assessments_visible_to(request.user), _track(request))
+    scoped = selectors.trend_assessments(unit, access.assessments_visible_to(request.user))
+    scores_refresh(scoped)
+    points = selectors.trend_points(unit, scoped, _track(request))
     years = selectors.trend_years(unit, points)
     return render(
         request,
@@ -170,6 +189,7 @@ def unit_trend(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def campaign_analysis(request: HttpRequest, code: str) -> HttpResponse:
     scope = _scope(request, code)
+    scores_refresh(scope.assessments.filter(campaign=scope.campaign))
     return render(
         request,
         "reports/analysis.html",

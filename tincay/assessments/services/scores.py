@@ -1,10 +1,18 @@
-"""Keeping the materialised scores (AssessmentScore) in step with the results."""
+"""Keeping the materialised scores (AssessmentScore) in step with the results.
+
+One assessment (``assessment_rescore``, through ``scores_refresh``) and a whole campaign (``campaign_rescore_bulk``)
+are scored by the same adapter (``selectors.score_stored``) and stored by the same ``score_fields``, so both give
+the same totals, classes, indicator scores and flagged values for the same rows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from typing import Any
 
 from django.db import transaction
+from django.db.models import F, QuerySet
 
 from tincay.assessments import scoring, selectors
 from tincay.assessments.models import Assessment, AssessmentScore, CriterionResult
@@ -14,84 +22,63 @@ def mark_stale(assessment_ids: Iterable[int]) -> None:
     Assessment.objects.filter(pk__in=list(assessment_ids), scores_stale=False).update(scores_stale=True)
 
 
+def score_fields(stored: selectors.StoredScores, track: str) -> dict[str, Any]:
+    """The AssessmentScore columns of one track."""
+    result = stored.results[track]
+    return {
+        "total": result.total,
+        "classification": result.classification or "",
+        "complete": result.complete,
+        "indicators": {code: [i.score, i.colour] for code, i in result.indicators.items() if i.applicable},
+        "pillars": {code: p.score for code, p in result.pillars.items()},
+        "problems": [
+            {"criterion": p.criterion, "indicator": p.indicator, "field": p.field} for p in stored.problems_of(track)
+        ],
+    }
+
+
 @transaction.atomic
 def assessment_rescore(assessment: Assessment) -> None:
     """Run the engine for the three tracks and store the outcome."""
-    results = selectors.assessment_scores(assessment)
-    for track, result in results.items():
+    stored = selectors.assessment_scores_checked(assessment)
+    for track in stored.results:
         AssessmentScore.objects.update_or_create(
-            assessment=assessment,
-            track=track,
-            defaults={
-                "total": result.total,
-                "classification": result.classification or "",
-                "complete": result.complete,
-                "indicators": {code: [i.score, i.colour] for code, i in result.indicators.items() if i.applicable},
-                "pillars": {code: p.score for code, p in result.pillars.items()},
-            },
+            assessment=assessment, track=track, defaults=score_fields(stored, track)
         )
     Assessment.objects.filter(pk=assessment.pk).update(scores_stale=False)
 
 
-def scores_refresh(assessments) -> int:
-    """Rescore the stale ones among ``assessments`` (a queryset); returns how many were refreshed."""
+def scores_refresh(assessments: QuerySet[Assessment]) -> int:
+    """Rescore the stale ones among ``assessments`` (a queryset); returns how many were refreshed.
+
+    Views, the API and the portal call it on what they are about to show, before the (read-only) selectors."""
     stale = list(assessments.filter(scores_stale=True).select_related("campaign__version"))
     for assessment in stale:
         assessment_rescore(assessment)
     return len(stale)
 
 
-def campaign_rescore_bulk(campaign_id: int, tracks: tuple[str, ...] = ("self", "scorer", "final")) -> int:
-    """Score every assessment of a campaign in a few queries (after a bulk import): one read of all results,
-    the engine in memory, one bulk write. Returns the number of assessments scored."""
-    assessments = list(Assessment.objects.filter(campaign_id=campaign_id).select_related("campaign__version"))
-    if not assessments:
+def campaign_rescore_bulk(campaign_id: int, tracks: Sequence[str] = scoring.TRACKS) -> int:
+    """Score every assessment of a campaign in a few queries (after a bulk import): one streamed read of all
+    results, the engine in memory one assessment at a time, one bulk write. Returns the number scored."""
+    campaign_assessments = Assessment.objects.filter(campaign_id=campaign_id)
+    first = campaign_assessments.select_related("campaign__version").first()
+    if first is None:
         return 0
-    version = assessments[0].campaign.version
-    specs = {s.code: s for s in selectors.criterion_specs(version.pk)}
+    version = first.campaign.version
+    criteria = selectors.version_criteria(version.pk)
     rows = (
         CriterionResult.objects.filter(assessment__campaign_id=campaign_id)
         .order_by("assessment_id")
-        .values_list(
-            "assessment_id",
-            "criterion__code",
-            "self_level",
-            "self_value",
-            "scorer_level",
-            "scorer_value",
-            "final_level",
-            "final_value",
-            "na",
-        )
+        .values("assessment_id", *selectors.RESULT_VALUES, code=F("criterion__code"))
     )
-    by_assessment: dict[int, list[tuple]] = {}
-    for row in rows.iterator(chunk_size=20000):
-        by_assessment.setdefault(row[0], []).append(row)
-    scores = []
-    for assessment_id, results in by_assessment.items():
-        present = [specs[r[1]] for r in results]
-        for track in tracks:
-            index = {"self": 2, "scorer": 4, "final": 6}[track]
-            answers = {
-                r[1]: scoring.Answer(
-                    level=r[index] or None, value=None if r[index + 1] is None else float(r[index + 1]), na=r[8]
-                )
-                for r in results
-            }
-            result = scoring.score(version.scoring, present, answers)
-            scores.append(
-                AssessmentScore(
-                    assessment_id=assessment_id,
-                    track=track,
-                    total=result.total,
-                    classification=result.classification or "",
-                    complete=result.complete,
-                    indicators={c: [i.score, i.colour] for c, i in result.indicators.items() if i.applicable},
-                    pillars={c: p.score for c, p in result.pillars.items()},
-                )
-            )
+    scores, scored = [], 0
+    for assessment_id, group in groupby(rows.iterator(chunk_size=20000), key=lambda row: row["assessment_id"]):
+        stored = selectors.score_stored(version.scoring, criteria, group, tracks)
+        scores += [AssessmentScore(assessment_id=assessment_id, track=t, **score_fields(stored, t)) for t in tracks]
+        scored += 1
     with transaction.atomic():
         AssessmentScore.objects.filter(assessment__campaign_id=campaign_id, track__in=tracks).delete()
         AssessmentScore.objects.bulk_create(scores, batch_size=2000)
-        Assessment.objects.filter(campaign_id=campaign_id).update(scores_stale=False)
-    return len(by_assessment)
+        campaign_assessments.update(scores_stale=False)
+    return scored

@@ -15,6 +15,7 @@ from tincay.accounts import services as account_services
 from tincay.assessments import access, workflow
 from tincay.assessments.choices import CampaignRole, ClarificationStatus, State
 from tincay.assessments.models import Assessment, Clarification, CriterionResult, TransitionRecord
+from tincay.assessments.selectors import ANSWERED
 from tincay.assessments.services.errors import AssessmentError, NotYours
 from tincay.assessments.services.results import ensure_can_write
 from tincay.audit import services as audit
@@ -39,7 +40,7 @@ NOTIFY: dict[str, tuple[str, ...]] = {
 def submission_blockers(assessment: Assessment) -> list[str]:
     """What stops the unit from submitting: unanswered criteria, criteria without evidence or explanation."""
     results = assessment.results.annotate(evidence=Count("evidence_links"))
-    unanswered = results.filter(na=False, self_level="", self_value__isnull=True).select_related("criterion")
+    unanswered = results.exclude(ANSWERED).select_related("criterion")
     no_evidence = results.filter(evidence=0, no_evidence_reason="", na=False).select_related("criterion")
     problems = []
     if codes := [r.criterion.code for r in unanswered.order_by("criterion__order")]:

@@ -64,7 +64,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if can_assign
             else None,
-            "answered": sum(1 for r in rows if r.na or r.self_level or r.self_value is not None),
+            "answered": sum(1 for r in rows if selectors.is_answered(r)),
             "total": len(rows),
         },
     )
