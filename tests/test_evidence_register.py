@@ -111,6 +111,7 @@ def test_attach_from_the_register_and_by_upload_on_the_indicator_page(client_for
     )
     assert set(result.documents.values_list("title", flat=True)) == {"Báo cáo công khai", "Ảnh bảng tin"}
     page = client.get(f"/assessments/{assessment.pk}/indicators/1.7/").content.decode()
-    assert "Ảnh bảng tin" in page and f"/documents/{document.pk}/download/" in page
+    # a link-type document opens the page that names the external address (documents/<pk>/link/)
+    assert "Ảnh bảng tin" in page and f"/documents/{document.pk}/link/" in page
     client.post(f"{url}{document.pk}/remove/")
     assert set(result.documents.values_list("title", flat=True)) == {"Ảnh bảng tin"}
