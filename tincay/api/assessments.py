@@ -78,6 +78,10 @@ class ResultSerializer(serializers.ModelSerializer):
             "evidence",
             "updated_at",
         ]
+        # any stored number renders (a value older than the column's digits would make DRF raise); the rules flag it
+        extra_kwargs = {
+            name: {"max_digits": None} for name in ("self_value", "self_points", "scorer_value", "final_value")
+        }
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -71,6 +72,11 @@ class IndicatorBlock:
     def missing_evidence(self) -> int:
         return sum(1 for r in self.results if not r.na and not r.evidence_count and not r.no_evidence_reason)
 
+    @property
+    def stored_problems(self) -> int:
+        """Criteria holding a stored value that breaks today's rules (each result's ``stored_problems``)."""
+        return sum(1 for r in self.results if getattr(r, "stored_problems", None))
+
 
 @dataclass
 class PillarBlock:
@@ -79,7 +85,10 @@ class PillarBlock:
 
 
 def workspace(assessment: Assessment, indicator_code: str | None = None) -> list[PillarBlock]:
-    """Pillars → indicators → results of one assessment (one query per level, whatever the size)."""
+    """Pillars → indicators → results of one assessment (one query per level, whatever the size). Each result
+    carries ``stored_problems``: (field label, message) of its scored values that today's rules refuse (usually
+    none), for the pages to flag."""
+    scheme = assessment.campaign.version.scoring
     version_id = assessment.campaign.version_id
     pillars = {p.pk: PillarBlock(p) for p in Pillar.objects.filter(version_id=version_id).order_by("order")}
     indicators = Indicator.objects.filter(version_id=version_id).order_by("order")
@@ -93,6 +102,8 @@ def workspace(assessment: Assessment, indicator_code: str | None = None) -> list
     if indicator_code:
         results = results.filter(criterion__indicator__code=indicator_code)
     for result in results:
+        found = stored_answers(result_values(result), criterion=result.criterion, scheme=scheme)[1]
+        result.stored_problems = [(field_label(name), message) for name, message in found]
         blocks[result.criterion.indicator_id].results.append(result)
     for block in blocks.values():
         if block.results:
@@ -169,6 +180,14 @@ SCORED_FIELDS: dict[str, tuple[str, ...]] = {
     "final": ("final_level", "final_value"),
 }  # plus ``na``, shared by the three tracks
 RESULT_VALUES: tuple[str, ...] = ("na", *(name for names in SCORED_FIELDS.values() for name in names))
+
+
+def field_label(name: str) -> str:
+    """The label of a CriterionResult field (``self_value`` → "measured value") in the active language."""
+    try:
+        return str(CriterionResult._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # not a field: shown as it is
+        return name
 
 
 def tracks_of_field(name: str) -> tuple[str, ...]:

@@ -302,7 +302,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     rows = list(selectors.results_with_details(assessment).select_related("criterion__indicator"))
 
     def gap(r: CriterionResult) -> int:
-        if r.na or not r.self_level or not r.scorer_level:
+        if r.na or r.self_level not in rank or r.scorer_level not in rank:  # unset, or a stored value out of rules
             return -1
         return abs(rank[r.self_level] - rank[r.scorer_level])
 

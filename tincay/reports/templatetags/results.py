@@ -14,12 +14,11 @@ from functools import cache
 from typing import Any
 
 from django import template
-from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
-from tincay.assessments.models import CriterionResult
+from tincay.assessments.selectors import field_label
 
 register = template.Library()
 
@@ -97,10 +96,7 @@ def stored_flag() -> SafeString:
 @register.filter
 def result_field_label(name: str) -> str:
     """The label of a CriterionResult field (``self_value`` → "measured value"), in the page's language."""
-    try:
-        return str(CriterionResult._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:  # an unknown name is shown as it is
-        return name
+    return field_label(name)
 
 
 @register.simple_tag
