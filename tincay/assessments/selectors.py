@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tincay.assessments import rules, scoring
 from tincay.assessments.choices import ClarificationStatus, State
-from tincay.assessments.models import Assessment, Campaign, Clarification, CriterionResult, EvidenceLink
-from tincay.catalogue.models import Criterion, Indicator, Pillar
+from tincay.assessments.models import (
+    Assessment,
+    AssessmentScore,
+    Campaign,
+    Clarification,
+    CriterionResult,
+    EvidenceLink,
+)
+from tincay.catalogue.models import Criterion, FrameworkVersion, Indicator, Pillar
 from tincay.common.i18n import current_language
 
 STATE_ORDER = list(State.values)
@@ -331,6 +339,21 @@ def score_stored(
     return StoredScores({track: scoring.score(scheme, specs, answers[track]) for track in tracks}, problems)
 
 
+def score_columns(stored: StoredScores, track: str) -> dict[str, Any]:
+    """The AssessmentScore columns of one track (what the scores services store and ``data_problems`` compares)."""
+    result = stored.results[track]
+    return {
+        "total": result.total,
+        "classification": result.classification or "",
+        "complete": result.complete,
+        "indicators": {code: [i.score, i.colour] for code, i in result.indicators.items() if i.applicable},
+        "pillars": {code: p.score for code, p in result.pillars.items()},
+        "problems": [
+            {"criterion": p.criterion, "indicator": p.indicator, "field": p.field} for p in stored.problems_of(track)
+        ],
+    }
+
+
 def result_values(result: CriterionResult) -> dict[str, Any]:
     """A CriterionResult as the adapter reads it (the same keys as the bulk path's ``values()`` rows)."""
     return {"code": result.criterion.code, **{name: getattr(result, name) for name in RESULT_VALUES}}
@@ -355,3 +378,116 @@ def assessment_scores(
 ) -> dict[str, scoring.Result]:
     """Self, scorer and final results of one assessment under its version's scheme."""
     return assessment_scores_checked(assessment, results).results
+
+
+# --- stored data against today's rules (manage.py check_data) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """A stored value that breaks today's rules, or a stored score that is missing or differs from the results."""
+
+    campaign: str
+    unit: str  # unit key
+    criterion: str  # criterion code; empty for a score
+    field: str  # CriterionResult field, or "score:<track>"
+    message: str
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, numbers within 1e-9 (scores go through JSON)."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool | str):
+        return not isinstance(b, bool) and abs(a - b) <= 1e-9
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+class _ScoresByAssessment:
+    """Stored scores read in step with the results (both ordered by assessment): constant memory."""
+
+    def __init__(self, rows: Iterator[dict[str, Any]]):
+        self._rows, self._next = rows, next(rows, None)
+
+    def take(self, assessment_id: int) -> dict[str, dict[str, Any]]:
+        while self._next is not None and self._next["assessment_id"] < assessment_id:
+            self._next = next(self._rows, None)
+        found = {}
+        while self._next is not None and self._next["assessment_id"] == assessment_id:
+            found[self._next["track"]] = self._next
+            self._next = next(self._rows, None)
+        return found
+
+
+def _score_problems(
+    head: Mapping[str, Any], expected: StoredScores, stored: dict[str, dict[str, Any]]
+) -> Iterator[DataProblem]:
+    for track in scoring.TRACKS:
+        have, now = stored.get(track), score_columns(expected, track)
+        if have is None:
+            message = _("No stored score for this track: run manage.py check_data --rescore to compute it.")
+        elif not all(_same(have[name], value) for name, value in now.items()):
+            message = _(
+                "The stored score differs from what the results give now (total %(stored)s stored, %(now)s now): "
+                "run manage.py check_data --rescore to recompute it."
+            ) % {"stored": _total(have["total"]), "now": _total(now["total"])}
+        else:
+            continue
+        yield DataProblem(head["campaign"], head["unit"], "", f"score:{track}", message)
+
+
+def _total(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def data_problems(campaign_code: str | None = None, chunk_size: int = 2000) -> Iterator[DataProblem]:
+    """Every stored value of the criterion results that today's rules refuse (``rules.stored_problems``), and the
+    stored scores of up-to-date assessments that are missing or differ from what the results give now.
+
+    Streams the results assessment by assessment (ordered reads in chunks), so memory stays constant whatever the
+    number of rows. Assessments whose scores wait for rescoring (``scores_stale``) are counted by
+    ``scores_waiting``, not compared."""
+    results = CriterionResult.objects.order_by("assessment_id", "criterion__order")
+    scores = AssessmentScore.objects.filter(assessment__scores_stale=False).order_by("assessment_id", "track")
+    if campaign_code:
+        results = results.filter(assessment__campaign__code=campaign_code)
+        scores = scores.filter(assessment__campaign__code=campaign_code)
+    rows = results.values(
+        "assessment_id",
+        *rules.ALL_FIELDS,
+        code=F("criterion__code"),
+        campaign=F("assessment__campaign__code"),
+        unit=F("assessment__unit__key"),
+        version=F("assessment__campaign__version_id"),
+        stale=F("assessment__scores_stale"),
+    ).iterator(chunk_size=chunk_size)
+    stored = _ScoresByAssessment(
+        scores.values("assessment_id", "track", *SCORE_COLUMNS).iterator(chunk_size=chunk_size)
+    )
+    versions: dict[int, tuple[VersionCriteria, dict[str, Any]]] = {}
+    for assessment_id, group in groupby(rows, key=lambda row: row["assessment_id"]):
+        batch = list(group)  # one assessment's results: a few hundred rows at most
+        head = batch[0]
+        if head["version"] not in versions:
+            scheme = FrameworkVersion.objects.values_list("scoring", flat=True).get(pk=head["version"])
+            versions[head["version"]] = (version_criteria(head["version"]), scheme)
+        version, scheme = versions[head["version"]]
+        for row in batch:
+            found = rules.stored_problems(row, criterion=version.rows[row["code"]], scheme=scheme)
+            found += _engine_problems(row, {name for name, _message in found})
+            for name, message in found:
+                yield DataProblem(head["campaign"], head["unit"], row["code"], name, str(message))
+        have = stored.take(assessment_id)
+        if not head["stale"]:
+            yield from _score_problems(head, score_stored(scheme, version, batch), have)
+
+
+SCORE_COLUMNS = ("total", "classification", "complete", "indicators", "pillars", "problems")
+
+
+def scores_waiting(campaign_code: str | None = None) -> QuerySet[Assessment]:
+    """Assessments whose scores wait for rescoring (the pages recompute them when they show them)."""
+    waiting = Assessment.objects.filter(scores_stale=True)
+    return waiting.filter(campaign__code=campaign_code) if campaign_code else waiting

@@ -1,15 +1,14 @@
 """Keeping the materialised scores (AssessmentScore) in step with the results.
 
 One assessment (``assessment_rescore``, through ``scores_refresh``) and a whole campaign (``campaign_rescore_bulk``)
-are scored by the same adapter (``selectors.score_stored``) and stored by the same ``score_fields``, so both give
-the same totals, classes, indicator scores and flagged values for the same rows.
+are scored by the same adapter (``selectors.score_stored``) and stored through the same ``selectors.score_columns``,
+so both give the same totals, classes, indicator scores and flagged values for the same rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import groupby
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, QuerySet
@@ -22,28 +21,13 @@ def mark_stale(assessment_ids: Iterable[int]) -> None:
     Assessment.objects.filter(pk__in=list(assessment_ids), scores_stale=False).update(scores_stale=True)
 
 
-def score_fields(stored: selectors.StoredScores, track: str) -> dict[str, Any]:
-    """The AssessmentScore columns of one track."""
-    result = stored.results[track]
-    return {
-        "total": result.total,
-        "classification": result.classification or "",
-        "complete": result.complete,
-        "indicators": {code: [i.score, i.colour] for code, i in result.indicators.items() if i.applicable},
-        "pillars": {code: p.score for code, p in result.pillars.items()},
-        "problems": [
-            {"criterion": p.criterion, "indicator": p.indicator, "field": p.field} for p in stored.problems_of(track)
-        ],
-    }
-
-
 @transaction.atomic
 def assessment_rescore(assessment: Assessment) -> None:
     """Run the engine for the three tracks and store the outcome."""
     stored = selectors.assessment_scores_checked(assessment)
     for track in stored.results:
         AssessmentScore.objects.update_or_create(
-            assessment=assessment, track=track, defaults=score_fields(stored, track)
+            assessment=assessment, track=track, defaults=selectors.score_columns(stored, track)
         )
     Assessment.objects.filter(pk=assessment.pk).update(scores_stale=False)
 
@@ -75,7 +59,9 @@ def campaign_rescore_bulk(campaign_id: int, tracks: Sequence[str] = scoring.TRAC
     scores, scored = [], 0
     for assessment_id, group in groupby(rows.iterator(chunk_size=20000), key=lambda row: row["assessment_id"]):
         stored = selectors.score_stored(version.scoring, criteria, group, tracks)
-        scores += [AssessmentScore(assessment_id=assessment_id, track=t, **score_fields(stored, t)) for t in tracks]
+        scores += [
+            AssessmentScore(assessment_id=assessment_id, track=t, **selectors.score_columns(stored, t)) for t in tracks
+        ]
         scored += 1
     with transaction.atomic():
         AssessmentScore.objects.filter(assessment__campaign_id=campaign_id, track__in=tracks).delete()
