@@ -30,13 +30,14 @@ def test_results_patch_and_conflict(setup):
     stale = api("lanhdao").patch(url, {"track": "self", "revision": 0, "self_level": "red"}, format="json")
     assert stale.status_code == 409 and stale.json()["current"]["self_level"] == "green"
     wrong_track = api("daumoi").patch(url, {"track": "scorer", "revision": 1, "scorer_level": "red"}, format="json")
-    assert wrong_track.status_code == 400
+    assert wrong_track.status_code == 403  # another role's track: not theirs (the service's NotYours)
 
 
 def test_transition_refusals_carry_reasons(setup):
     assessment, api = setup
     response = api("daumoi").post(f"/api/v1/assessments/{assessment.pk}/transitions/", {"action": "submit"})
-    assert response.status_code == 403 and any("chưa" in r or "not" in r for r in response.json()["detail"])
+    reasons = response.json()["errors"]["__all__"]
+    assert response.status_code == 403 and any("chưa" in r or "not" in r for r in reasons)
 
 
 def test_listing_and_detail_with_scores_and_actions(setup):
@@ -72,7 +73,7 @@ def test_evidence_upload_link_and_download(setup):
         },
         format="multipart",
     )
-    assert refused.status_code == 400 and "x.pdf" in refused.json()["file"][0]
+    assert refused.status_code == 400 and "x.pdf" in refused.json()["errors"]["file"][0]
     linked = api("daumoi").post(f"/api/v1/assessments/{assessment.pk}/results/1.7.1/evidence/", {"document": document})
     assert linked.status_code == 201 and document in linked.json()["evidence"]
     download = api("chamdiem").get(f"/api/v1/documents/{document}/download/")

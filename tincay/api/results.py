@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tincay.api import outputs as out
+from tincay.api.errors import error_responses
+from tincay.api.queries import query_value
 from tincay.assessments import access
 from tincay.assessments.models import Assessment
 from tincay.assessments.services.scores import scores_refresh
@@ -19,13 +23,16 @@ from tincay.reports.models import Snapshot
 
 
 def _track(request) -> str:
-    return selectors.chosen_track(request.query_params.get("track"))
+    track = query_value(request, "track")
+    if track not in (None, "", *selectors.TRACKS):  # an unknown track is a 400, not silently the final one
+        raise ValidationError({"track": [_("Choose a track: self, scorer or final.")]})
+    return selectors.chosen_track(track)
 
 
 class UnitResults(APIView):
     """Results of one assessment: totals, classes, pillar scores and the 39 indicators on three tracks."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: out.UnitResultsOut, **error_responses(403, 404, 429)})
     def get(self, request, pk: int):
         assessment = access.get_assessment_for_user(request.user, pk)
         if assessment is None:
@@ -63,9 +70,7 @@ class UnitResults(APIView):
 
 
 def _scope(request, code: str):
-    scope = results_scope(
-        request.user, code, request.query_params.get("unit", ""), request.query_params.get("group", "")
-    )
+    scope = results_scope(request.user, code, query_value(request, "unit") or "", query_value(request, "group") or "")
     if scope is None:
         raise Http404
     if scope.unit_error:
@@ -76,7 +81,7 @@ def _scope(request, code: str):
 class Heatmap(APIView):
     """Units × indicators of a campaign; ``unit`` (subtree), ``group`` (peer group), ``track``. Ranked."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=out.SCOPE_PARAMETERS, responses={200: out.HeatmapOut, **out.QUERY_ERRORS})
     def get(self, request, code: str):
         scope = _scope(request, code)
         scores_refresh(scope.assessments.filter(campaign=scope.campaign))
@@ -105,7 +110,7 @@ class Heatmap(APIView):
 class Ranking(APIView):
     """Totals of a campaign's units, best first (equal totals share a rank); ``unit``, ``group``, ``track``."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=out.SCOPE_PARAMETERS, responses={200: out.RankingOut, **out.QUERY_ERRORS})
     def get(self, request, code: str):
         scope = _scope(request, code)
         scores_refresh(scope.assessments.filter(campaign=scope.campaign))
@@ -135,7 +140,7 @@ class Trend(APIView):
     """A unit's results across campaigns, with its predecessors' results marked, and per campaign the merge rule
     used (``population``: same-level predecessors weighted by population; ``side_by_side``; ``own``)."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=[out.TRACK_PARAMETER], responses={200: out.TrendOut, **out.QUERY_ERRORS})
     def get(self, request, key: str):
         unit = get_unit_for_user(request.user, key)
         if unit is None:
@@ -177,7 +182,7 @@ class Snapshots(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: out.SnapshotOut(many=True), **error_responses(404, 429)})
     def get(self, request, code: str):
         campaign = selectors.public_campaigns().filter(code=code).first()
         if campaign is None:

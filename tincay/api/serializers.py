@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tincay.catalogue.models import Criterion, Framework, FrameworkVersion, Indicator, Pillar
+from tincay.orgunits.choices import Level as UnitLevel
 from tincay.orgunits.models import AdminUnit, LineageEvent
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
     framework = serializers.CharField(source="framework.code")
-    derived_from = serializers.CharField(source="derived_from.ref", default=None)
-    owner_unit = serializers.CharField(source="owner_unit.key", default=None)
+    derived_from = serializers.CharField(source="derived_from.ref", default=None, allow_null=True)
+    owner_unit = serializers.CharField(source="owner_unit.key", default=None, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -117,9 +119,16 @@ class VersionDetailSerializer(VersionSummarySerializer):
         return PillarSerializer(self.context["pillars"], many=True).data
 
 
+@extend_schema_field({"allOf": [{"type": "string", "enum": UnitLevel.values}], "description": "the unit's level"})
+class UnitLevelField(serializers.CharField):
+    """A unit's level. Its enum stays inline: the settings name the results' red/yellow/green set "LevelEnum",
+    and drf-spectacular would otherwise give the units' levels that same component."""
+
+
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.key", default=None)
-    parent_code = serializers.CharField(source="parent.code", default=None)
+    level = UnitLevelField()
+    parent = serializers.CharField(source="parent.key", default=None, allow_null=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, allow_null=True)
     level_label = serializers.CharField(source="get_level_display")
     kind_label = serializers.CharField(source="get_kind_display")
 
@@ -145,7 +154,7 @@ class LineageUnitSerializer(serializers.Serializer):
     key = serializers.CharField()
     code = serializers.CharField()
     name = serializers.CharField()
-    valid_to = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
 
 
 class LineageEventSerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tincay.accounts.api import TokenObtain
 from tincay.api import assessments, results, views
+from tincay.api.errors import NotFoundView
 
 app_name = "api"
 
@@ -24,10 +25,17 @@ urlpatterns = [
         assessments.EvidenceLinkCreate.as_view(),
         name="result-evidence",
     ),
+    path(
+        "assessments/<int:pk>/results/<str:code>/evidence/<int:document>/",
+        assessments.EvidenceLinkDelete.as_view(),
+        name="result-evidence-unlink",
+    ),
     path("results/assessments/<int:pk>/", results.UnitResults.as_view(), name="results-assessment"),
     path("results/campaigns/<slug:code>/heatmap/", results.Heatmap.as_view(), name="results-heatmap"),
     path("results/campaigns/<slug:code>/ranking/", results.Ranking.as_view(), name="results-ranking"),
     path("results/units/<str:key>/trend/", results.Trend.as_view(), name="results-trend"),
     path("public/campaigns/<slug:code>/snapshots/", results.Snapshots.as_view(), name="public-snapshots"),
     path("assessments/<int:pk>/transitions/", assessments.TransitionCreate.as_view(), name="transitions"),
+    # anything else under /api/v1/ (a malformed id, a mistyped path): a 404 in the API's body shape
+    re_path(r"^.*$", NotFoundView.as_view()),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -15,6 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tincay.api import serializers as s
+from tincay.api.errors import error_responses
+from tincay.api.outputs import LineageOut
+from tincay.api.pagination import UnitPagination
+from tincay.api.queries import query_value, query_values
 from tincay.catalogue import access as catalogue_access
 from tincay.catalogue import selectors as catalogue_selectors
 from tincay.orgunits import access as unit_access
@@ -23,6 +28,7 @@ from tincay.orgunits.choices import Kind, Level
 from tincay.orgunits.models import LineageEvent, LineageLink
 
 
+@extend_schema(responses={200: s.FrameworkSerializer(many=True), **error_responses(429)})
 class FrameworkList(generics.ListAPIView):
     """Frameworks with the versions visible to you and their status."""
 
@@ -39,7 +45,7 @@ class VersionDetail(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses=s.VersionDetailSerializer)
+    @extend_schema(responses={200: s.VersionDetailSerializer, **error_responses(404, 429)})
     def get(self, request, framework: str, version: str):
         obj = catalogue_access.get_version_for_user(request.user, framework, version)
         if obj is None:
@@ -48,36 +54,50 @@ class VersionDetail(APIView):
         return Response(s.VersionDetailSerializer(obj, context={"request": request, "pillars": pillars}).data)
 
 
+_DATE_FORMATS = (
+    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "%Y-%m-%d"),
+    (re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}"), "%d/%m/%Y"),
+)
+
+
 def _parse_date(raw: str | None) -> dt.date | None:
+    """An empty or absent date is today; anything else must be a real date in one of the two forms."""
     if not raw:
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
+    for shape, fmt in _DATE_FORMATS:
+        if shape.fullmatch(raw):
+            try:
+                return dt.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                break
     raise ValidationError({"date": _("Write the date as YYYY-MM-DD or dd/mm/yyyy.")})
 
 
-_DATE_PARAM = OpenApiParameter("date", OpenApiTypes.DATE, description="the tree as it stood on this date")
+_DATE_PARAM = OpenApiParameter(
+    "date",
+    {"oneOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]},
+    description="the tree as it stood on this date (YYYY-MM-DD; dd/mm/yyyy is read too); empty or absent: today",
+)
 
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values),
+        OpenApiParameter("level", OpenApiTypes.STR, enum=[*Level.values, ""], description="empty: any"),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=[*Kind.values, ""], description="empty: any"),
         OpenApiParameter("parent", OpenApiTypes.STR, description="key (or code) of the parent unit"),
         OpenApiParameter("search", OpenApiTypes.STR, description="name or code; diacritics ignored"),
         _DATE_PARAM,
-    ]
+    ],
+    responses={200: s.UnitSerializer(many=True), **error_responses(400, 403, 429)},
 )
 class UnitList(generics.ListAPIView):
     """Administrative units you may see, today or on a date; paginated with a total count."""
 
     serializer_class = s.UnitSerializer
+    pagination_class = UnitPagination
 
     def get_queryset(self):
-        params = self.request.query_params
+        params = query_values(self.request, ("date", "level", "kind", "parent", "search"))
         units = unit_selectors.units_on(
             unit_access.units_visible_to(self.request.user), _parse_date(params.get("date"))
         ).select_related("parent")
@@ -95,9 +115,12 @@ class UnitList(generics.ListAPIView):
 
 
 def _unit_or_404(request, code: str):
+    """The unit by key; else, by its code, the period of it standing on ``date`` (checked even when unused)."""
+    date = _parse_date(query_value(request, "date"))
+    if "\x00" in code:
+        raise Http404
     unit = unit_access.get_unit_for_user(request.user, code)
     if unit is None:
-        date = _parse_date(request.query_params.get("date"))
         candidates = unit_selectors.units_on(unit_access.units_visible_to(request.user), date).filter(code=code)
         unit = candidates.select_related("parent").order_by("-valid_to").first()
     if unit is None:
@@ -106,7 +129,7 @@ def _unit_or_404(request, code: str):
 
 
 class UnitDetail(APIView):
-    @extend_schema(responses=s.UnitSerializer, parameters=[_DATE_PARAM])
+    @extend_schema(responses={200: s.UnitSerializer, **error_responses(400, 403, 404, 429)}, parameters=[_DATE_PARAM])
     def get(self, request, code: str):
         return Response(s.UnitSerializer(_unit_or_404(request, code)).data)
 
@@ -114,7 +137,7 @@ class UnitDetail(APIView):
 class UnitLineage(APIView):
     """Lineage events of a unit (merge, split, rename, …) with the units on both sides."""
 
-    @extend_schema(responses=s.LineageEventSerializer(many=True), parameters=[_DATE_PARAM])
+    @extend_schema(responses={200: LineageOut, **error_responses(400, 403, 404, 429)}, parameters=[_DATE_PARAM])
     def get(self, request, code: str):
         unit = _unit_or_404(request, code)
         roles = dict(LineageLink.objects.filter(unit=unit).values_list("event_id", "role"))
