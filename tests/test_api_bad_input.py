@@ -365,3 +365,12 @@ def test_the_issue_examples_are_refused_with_the_field_named_in_english(world):
     level = _send(api, "patch", url, {"track": "self", "revision": 0, "self_level": "purple"}).json()
     assert value["errors"]["self_value"] == ["Enter a number of at least 0 and below 10,000,000,000."]
     assert "purple" in level["errors"]["self_level"][0] and "red" in level["errors"]["self_level"][0]
+
+
+def test_a_result_patch_sent_as_a_form_is_a_415_in_the_one_shape(world):
+    url = f"/api/v1/assessments/{world['assessment'].pk}/results/{MINE}/"
+    before = _stored(world["assessment"])
+    body = "track=self&revision=0&self_level=green"
+    response = _api(world["users"], "daumoi").patch(url, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415 and response.json()["errors"]["__all__"]
+    assert _stored(world["assessment"]) == before

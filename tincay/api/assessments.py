@@ -36,7 +36,7 @@ from tincay.orgunits.access import get_unit_for_user
 
 READ_ERRORS = error_responses(403, 404, 429)
 LIST_ERRORS = error_responses(400, 403, 429)
-WRITE_ERRORS = error_responses(400, 403, 404, 429)
+WRITE_ERRORS = error_responses(400, 403, 404, 415, 429)
 
 
 def _bodies(serializer: Any, multipart: Any = None) -> dict[str, Any]:
