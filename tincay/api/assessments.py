@@ -22,7 +22,6 @@ from rest_framework.views import APIView
 from tincay.api import inputs
 from tincay.api.errors import error_responses
 from tincay.api.outputs import AssessmentDetailOut
-from tincay.api.pagination import CappedLimitOffset
 from tincay.api.queries import query_values
 from tincay.assessments import access, selectors, workflow
 from tincay.assessments.choices import State
@@ -174,7 +173,6 @@ def _query(serializer_class: type[serializers.Serializer], request: Request) -> 
 @extend_schema(responses={200: CampaignSerializer(many=True), **LIST_ERRORS})
 class CampaignList(generics.ListAPIView):
     serializer_class = CampaignSerializer
-    pagination_class = CappedLimitOffset
 
     def get_queryset(self):
         return access.campaigns_visible_to(self.request.user).order_by("-year", "code")
@@ -191,7 +189,6 @@ class AssessmentList(generics.ListAPIView):
     """Assessments you may see; filters ``campaign`` (code), ``unit`` (key), ``state``."""
 
     serializer_class = AssessmentSerializer
-    pagination_class = CappedLimitOffset
 
     def get_queryset(self):
         qs = access.assessments_visible_to(self.request.user).order_by("campaign__code", "unit__sort_key")

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tincay.catalogue.models import Criterion, Framework, FrameworkVersion, Indicator, Pillar
-from tincay.orgunits.choices import Level as UnitLevel
 from tincay.orgunits.models import AdminUnit, LineageEvent
 
 
@@ -119,14 +117,7 @@ class VersionDetailSerializer(VersionSummarySerializer):
         return PillarSerializer(self.context["pillars"], many=True).data
 
 
-@extend_schema_field({"allOf": [{"type": "string", "enum": UnitLevel.values}], "description": "the unit's level"})
-class UnitLevelField(serializers.CharField):
-    """A unit's level. Its enum stays inline: the settings name the results' red/yellow/green set "LevelEnum",
-    and drf-spectacular would otherwise give the units' levels that same component."""
-
-
 class UnitSerializer(serializers.ModelSerializer):
-    level = UnitLevelField()
     parent = serializers.CharField(source="parent.key", default=None, allow_null=True)
     parent_code = serializers.CharField(source="parent.code", default=None, allow_null=True)
     level_label = serializers.CharField(source="get_level_display")

@@ -261,7 +261,7 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": TINCAY_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "tincay.api.pagination.CappedLimitOffset",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tincay.api.errors.exception_handler",
@@ -281,7 +281,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # self, scorer and final levels share one choice set: one enum in the schema
-    "ENUM_NAME_OVERRIDES": {"LevelEnum": "tincay.assessments.choices.Level"},
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "tincay.assessments.choices.Level",
+        "UnitLevelEnum": "tincay.orgunits.choices.Level",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
