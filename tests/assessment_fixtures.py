@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.contrib.auth import get_user_model
 
 from tincay.assessments.choices import CampaignRole, ClarificationStatus
-from tincay.assessments.models import Campaign, CampaignMember, Clarification
+from tincay.assessments.models import Assessment, Campaign, CampaignMember, Clarification
 from tincay.assessments.services import campaigns
 from tincay.catalogue.selectors import version_by_ref
 from tincay.orgunits.models import AdminUnit
@@ -80,3 +84,18 @@ def open_question(assessment, asked_by, answered: bool = False) -> Clarification
         answer="Đã bổ sung." if answered else "",
         status=ClarificationStatus.OPEN,
     )
+
+
+@contextmanager
+def module_campaign(django_db_blocker, code: str, units: dict[str, str] | None = None) -> Iterator[Campaign]:
+    """A campaign shared by a whole test module (each test's own writes roll back), removed at the end.
+
+    Use it in a module-scoped fixture: ``with module_campaign(django_db_blocker, "ma", {"own": "11413"}) as c:``."""
+    with django_db_blocker.unblock():
+        users = {u.username: u for u in get_user_model().objects.all()}
+        campaign = make_campaign(users, code=code, units=units)
+        try:
+            yield campaign
+        finally:
+            Assessment.objects.filter(campaign=campaign).delete()
+            Campaign.objects.filter(pk=campaign.pk).delete()

@@ -83,3 +83,13 @@ def stranger(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user("nguoila", password="Khong-co-quyen-2026")
+
+
+@pytest.fixture
+def english():
+    """Messages matched in English (``pytestmark = pytest.mark.usefixtures("english")``); pages are checked in
+    Vietnamese elsewhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -3,34 +3,24 @@ one audited service: another role, another state, an indicator of another versio
 or a person from outside the unit are refused with a message on the field, and nothing is written."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import translation
 
-from tests.assessment_fixtures import make_campaign
-from tincay.assessments.models import Assessment, Campaign, IndicatorAssignment
+from tests.assessment_fixtures import module_campaign
+from tincay.assessments.models import Assessment, IndicatorAssignment
 from tincay.assessments.services.assignments import assignment_set
 from tincay.assessments.services.errors import NotYours
 from tincay.audit.models import AuditEvent
 from tincay.common.errors import InvalidInput
 from tincay.orgunits.models import AdminUnit, Department
 
+pytestmark = pytest.mark.usefixtures("english")
+
 CODE = "giao-chi-so"
 
 
 @pytest.fixture(scope="module")
 def assessment(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        users = {u.username: u for u in get_user_model().objects.all()}
-        campaign = make_campaign(users, code=CODE, units={"own": "11413"})
+    with module_campaign(django_db_blocker, CODE, {"own": "11413"}) as campaign:
         yield campaign.assessments.select_related("campaign__version", "unit").get()
-        Assessment.objects.filter(campaign=campaign).delete()
-        Campaign.objects.filter(pk=campaign.pk).delete()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _department(users):

@@ -5,7 +5,6 @@ field at once, and nothing is created."""
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
 from tincay.assessments.models import Assessment, Campaign
 from tincay.assessments.services import campaigns
@@ -15,19 +14,13 @@ from tincay.catalogue.selectors import version_by_ref
 from tincay.common.errors import InvalidInput
 from tincay.orgunits.models import AdminUnit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 DEADLINES = {
     "self_assessment_due": dt.date(2027, 6, 15),
     "scoring_due": dt.date(2027, 7, 31),
     "appraisal_due": dt.date(2027, 8, 31),
     "publication_due": dt.date(2027, 9, 30),
 }
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _arguments(users, **changes):

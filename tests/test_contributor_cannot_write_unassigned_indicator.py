@@ -3,12 +3,10 @@ and the services offer: saving the criterion (page and autosave), attaching and 
 clarification question. Once the indicator is assigned to their department, the same requests succeed."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from tests.assessment_fixtures import make_campaign
+from tests.assessment_fixtures import module_campaign
 from tincay.assessments.models import (
     Assessment,
-    Campaign,
     Clarification,
     CriterionResult,
     Document,
@@ -23,14 +21,10 @@ CODE = "chua-giao"
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        users = {u.username: u for u in get_user_model().objects.all()}
-        campaign = make_campaign(users, code=CODE, units={"own": "11413"})
+    with module_campaign(django_db_blocker, CODE, {"own": "11413"}) as campaign:
         assessment = campaign.assessments.get()
         result = assessment.results.select_related("criterion__indicator").get(criterion__code="2.8.1")
         yield assessment, result
-        Assessment.objects.filter(campaign=campaign).delete()
-        Campaign.objects.filter(pk=campaign.pk).delete()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from tincay.assessments.models import Document
 from tincay.assessments.services.errors import NotYours
@@ -14,15 +13,9 @@ from tincay.assessments.services.evidence import document_create
 from tincay.common.errors import InvalidInput
 from tincay.orgunits.models import AdminUnit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 GOOD = {"title": "Kế hoạch cải tiến 2026", "kind": "plan", "visibility": "internal", "url": "https://example.vn/kh"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -2,23 +2,21 @@
 error names the row (criterion code) and the field. Only an administrator or a coordinator imports."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import translation
 
-from tests.assessment_fixtures import make_campaign
-from tincay.assessments.models import Assessment, Campaign, CriterionResult
+from tests.assessment_fixtures import module_campaign
+from tincay.assessments.models import CriterionResult
 from tincay.assessments.services.errors import NotYours
 from tincay.assessments.services.imports import assessment_import_results
 from tincay.common.errors import InvalidInput
+
+pytestmark = pytest.mark.usefixtures("english")
 
 CODE = "nhap-sai"
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        users = {u.username: u for u in get_user_model().objects.all()}
-        campaign = make_campaign(users, code=CODE, units={"own": "11413"})
+    with module_campaign(django_db_blocker, CODE, {"own": "11413"}) as campaign:
         assessment = campaign.assessments.select_related("campaign__version", "unit").get()
         management = assessment.results.filter(criterion__type="management").order_by("criterion__order")
         codes = list(management.values_list("criterion__code", flat=True)[:3])
@@ -26,14 +24,6 @@ def world(django_db_setup, django_db_blocker):
             "criterion__code", flat=True
         )[0]
         yield assessment, codes, performance
-        Assessment.objects.filter(campaign=campaign).delete()
-        Campaign.objects.filter(pk=campaign.pk).delete()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _good(codes):

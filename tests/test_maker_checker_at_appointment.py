@@ -3,16 +3,16 @@ unit they hold a membership on, nobody sits on the council of a campaign with a 
 cannot join a campaign whose council member or assigned scorer belongs to it. The message names the unit."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import translation
 
-from tests.assessment_fixtures import make_campaign
+from tests.assessment_fixtures import module_campaign
 from tincay.assessments.choices import CampaignRole
-from tincay.assessments.models import Assessment, Campaign, CampaignMember
+from tincay.assessments.models import CampaignMember
 from tincay.assessments.services import campaigns
 from tincay.assessments.services.errors import NotYours
 from tincay.common.errors import InvalidInput
 from tincay.orgunits.models import AdminUnit
+
+pytestmark = pytest.mark.usefixtures("english")
 
 CODE = "nguoi-cham"
 HAI_AN, HONG_BANG, HAI_PHONG = "11413", "11311", "31"
@@ -21,18 +21,8 @@ HAI_AN, HONG_BANG, HAI_PHONG = "11413", "11311", "31"
 @pytest.fixture(scope="module")
 def campaign(django_db_setup, django_db_blocker):
     """Hồng Bàng and Hải An take part; the ward personas (lanhdao, daumoi, congchuc) belong to Hải An."""
-    with django_db_blocker.unblock():
-        users = {u.username: u for u in get_user_model().objects.all()}
-        campaign = make_campaign(users, code=CODE, units={"sibling": HONG_BANG, "own": HAI_AN})
+    with module_campaign(django_db_blocker, CODE, {"sibling": HONG_BANG, "own": HAI_AN}) as campaign:
         yield campaign
-        Assessment.objects.filter(campaign=campaign).delete()
-        Campaign.objects.filter(pk=campaign.pk).delete()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _unit(key):

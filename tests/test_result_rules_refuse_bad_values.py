@@ -5,22 +5,17 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 
 from tincay.assessments import rules
 from tincay.common.errors import InvalidInput
+
+pytestmark = pytest.mark.usefixtures("english")
 
 PERCENT = SimpleNamespace(type="performance", max_points=Decimal(0), measure_unit_vi="%", measure_unit_en="%")
 COUNT = SimpleNamespace(type="performance", max_points=Decimal(0), measure_unit_vi="người", measure_unit_en="people")
 MANAGEMENT = SimpleNamespace(type="management", max_points=Decimal(10), measure_unit_vi="", measure_unit_en="")
 AVERAGE = {"levels": {"red": 0, "yellow": 0.5, "green": 1}, "rollup": "weighted_average", "na_requires_reason": True}
 POINTS = {**AVERAGE, "rollup": "points"}
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _refused(track="self", criterion=PERCENT, scheme=AVERAGE, stored=None, **data):

@@ -3,10 +3,9 @@ message on their field (400), nothing is stored, what was typed is kept, and eve
 assessment and its campaign still answers 200."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from tests.assessment_fixtures import make_campaign
-from tincay.assessments.models import Assessment, Campaign, CriterionResult
+from tests.assessment_fixtures import module_campaign
+from tincay.assessments.models import CriterionResult
 
 CODE = "gia-tri-sai"
 LONG = "x" * 20_001
@@ -15,15 +14,11 @@ LONG = "x" * 20_001
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """One campaign for the whole module (each test's writes are rolled back)."""
-    with django_db_blocker.unblock():
-        users = {u.username: u for u in get_user_model().objects.all()}
-        campaign = make_campaign(users, code=CODE, units={"own": "11413"})
+    with module_campaign(django_db_blocker, CODE, {"own": "11413"}) as campaign:
         assessment = campaign.assessments.get()
         performance = assessment.results.filter(criterion__type="performance", criterion__measure_unit_vi="%").first()
         management = assessment.results.filter(criterion__type="management").first()
         yield assessment, performance, management
-        Assessment.objects.filter(campaign=campaign).delete()
-        Campaign.objects.filter(pk=campaign.pk).delete()
 
 
 CASES = [

@@ -3,33 +3,23 @@ workflow's, texts are text within their limits (reason 2,000, question and answe
 required; the person's roles are computed inside. Nothing is written on a refusal."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import translation
 
-from tests.assessment_fixtures import make_campaign
-from tincay.assessments.models import Assessment, Campaign, Clarification
+from tests.assessment_fixtures import module_campaign
+from tincay.assessments.models import Assessment, Clarification
 from tincay.assessments.services import transitions
 from tincay.assessments.services.errors import NotYours
 from tincay.assessments.workflow import TransitionRefused
 from tincay.common.errors import InvalidInput
+
+pytestmark = pytest.mark.usefixtures("english")
 
 CODE = "chuyen-buoc"
 
 
 @pytest.fixture(scope="module")
 def assessment(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        users = {u.username: u for u in get_user_model().objects.all()}
-        campaign = make_campaign(users, code=CODE, units={"own": "11413"})
+    with module_campaign(django_db_blocker, CODE, {"own": "11413"}) as campaign:
         yield campaign.assessments.select_related("unit", "campaign").get()
-        Assessment.objects.filter(campaign=campaign).delete()
-        Campaign.objects.filter(pk=campaign.pk).delete()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _in_state(assessment, state):

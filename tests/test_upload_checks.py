@@ -11,7 +11,6 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
-from django.utils import translation
 
 from tincay.common.files import (
     ALLOWED_TYPES,
@@ -22,6 +21,8 @@ from tincay.common.files import (
     safe_filename,
     storage_name,
 )
+
+pytestmark = pytest.mark.usefixtures("english")
 
 MB = 1024 * 1024
 LIMIT = 5 * MB
@@ -129,12 +130,6 @@ class Trickle(io.BytesIO):
         data = super().read(limit)
         self.handed += len(data)
         return data
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 # ------------------------------------------------------------------------------------ accepted types

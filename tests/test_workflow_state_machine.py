@@ -1,17 +1,11 @@
 """The state machine on its own: transitions, roles, maker ≠ checker, reasons."""
 
 import pytest
-from django.utils import translation
 
 from tincay.assessments.choices import State
 from tincay.assessments.workflow import TRANSITIONS, Actor, TransitionRefused, actions_for, can_edit, check
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Refusal messages are matched in English here; the Vietnamese ones are checked in the page tests."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_every_state_but_published_has_a_way_forward_and_reopen_comes_back_to_draft():
