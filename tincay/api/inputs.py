@@ -29,6 +29,7 @@ from rest_framework.exceptions import ValidationError
 from tincay.assessments import rules, workflow
 from tincay.assessments.choices import DocumentKind, Level, Visibility
 from tincay.common.errors import NON_FIELD
+from tincay.common.text import grouped
 
 PK_MAX = 2**63 - 1  # the largest id the database can hold; a larger one is a 400, not an overflow
 REVISION_MAX = 2_147_483_647
@@ -223,7 +224,7 @@ class Amount(serializers.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         top = Decimal(10) ** (self.digits - self.places)
         if not Decimal(0) <= value < top:
-            raise ValidationError(self.error_messages["range"] % {"top": f"{top:,}"}, code="range")
+            raise ValidationError(self.error_messages["range"] % {"top": grouped(top)}, code="range")
         if isinstance(data, str) and len(data.split(".")[0]) > self.digits - self.places:
             self.fail("invalid")  # leading zeros beyond the column's digits
         exponent = value.as_tuple().exponent

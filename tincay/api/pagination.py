@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
 from tincay.api.queries import query_value
+from tincay.common.text import grouped
 
 _DIGITS = re.compile(r"[0-9]{1,12}")
 MAX_OFFSET = 1_000_000_000
@@ -33,7 +34,7 @@ class CappedLimitOffset(LimitOffsetPagination):
         value = int(raw) if _DIGITS.fullmatch(raw) else None
         if value is None or not low <= value <= high:
             raise ValidationError(
-                {name: [_("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": f"{high:,}"}]}
+                {name: [_("Give a whole number from %(low)s to %(high)s.") % {"low": low, "high": grouped(high)}]}
             )
         return value
 

@@ -28,6 +28,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tincay.common.errors import ErrorCollector, InvalidInput
+from tincay.common.text import grouped
 
 TRACK_FIELDS: dict[str, tuple[str, ...]] = {
     "self": ("self_level", "self_value", "self_points", "na", "na_reason", "narrative", "no_evidence_reason"),
@@ -117,7 +118,7 @@ def _clean_value(raw: Any, criterion: Any) -> Decimal | None:
         if not Decimal(0) <= value <= Decimal(100):
             raise _Bad(_("Enter a percentage between 0 and 100."))
     elif not Decimal(0) <= value < Decimal(10) ** (digits - places):
-        raise _Bad(_("Enter a value of at least 0 and below 10,000,000,000."))
+        raise _Bad(_("Enter a value of at least 0 and below %(top)s.") % {"top": grouped(10 ** (digits - places))})
     if _decimals(value) > places:
         raise _Bad(_("Enter at most %(places)s decimals.") % {"places": places})
     return value.quantize(Decimal(1).scaleb(-places))
@@ -181,7 +182,7 @@ def _clean_text(raw: Any, limit: int) -> str:
     if len(text) > limit:
         raise _Bad(
             _("Shorten this text to at most %(limit)s characters (it has %(length)s).")
-            % {"limit": f"{limit:,}", "length": f"{len(text):,}"}
+            % {"limit": grouped(limit), "length": grouped(len(text))}
         )
     return text
 

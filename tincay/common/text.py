@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.formats import number_format
+
 # Vietnamese alphabet order (letters with shape marks are letters of their own).
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _SHAPE_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
@@ -52,3 +54,8 @@ def vi_sort_key(text: str) -> str:
 def strip_unit_prefix(name: str) -> str:
     """ "Phường Đằng Lâm" -> "Đằng Lâm"; names without a type word are returned unchanged."""
     return _UNIT_PREFIX.sub("", name.strip(), count=1)
+
+
+def grouped(number: int) -> str:
+    """A whole number with the active language's thousands separator, for messages: 10.000 (vi), 10,000 (en)."""
+    return number_format(number, force_grouping=True)

@@ -19,6 +19,7 @@ from tincay.assessments.selectors import ANSWERED
 from tincay.assessments.services.errors import AssessmentError, NotYours
 from tincay.assessments.services.results import ensure_can_write
 from tincay.audit import services as audit
+from tincay.common.text import grouped
 
 REASON_LIMIT = 2_000
 TEXT_LIMIT = 4_000
@@ -97,7 +98,7 @@ def _text(raw: Any, *, field: str, limit: int, required_message: str | None = No
     text = raw.strip()
     if len(text) > limit:
         raise AssessmentError(
-            {field: [_("Shorten this text to at most %(limit)s characters.") % {"limit": f"{limit:,}"}]}
+            {field: [_("Shorten this text to at most %(limit)s characters.") % {"limit": grouped(limit)}]}
         )
     if required_message and not text:
         raise AssessmentError({field: [required_message]})
