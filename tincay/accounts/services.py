@@ -232,6 +232,11 @@ def _tell_old_address(*, actor: Any, user: Any, old: str, new: str) -> None:
     transaction.on_commit(lambda: _send_quietly(body, [old], subject=subject))
 
 
+def notifications_mark_read(*, user: Any) -> int:
+    """Mark every unread notice of the signed-in person read (only their own: the query starts from them)."""
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
 def notify(*, users: Any, text: str, url: str = "") -> int:
     """Tell people about something that concerns them: an in-app notice and an e-mail (after commit)."""
     users = [u for u in users if u is not None]

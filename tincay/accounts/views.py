@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tincay.accounts import lockout, tokens
+from tincay.accounts import services as account_services
 from tincay.accounts.forms import ApiTokenForm
 from tincay.accounts.roles import is_admin
 from tincay.accounts.throttles import password_reset_wait
@@ -137,6 +138,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
     """The signed-in person's notices, newest first; POST marks them all read."""
     items = request.user.notifications.all()
     if request.method == "POST":
-        items.filter(read_at__isnull=True).update(read_at=timezone.now())
+        account_services.notifications_mark_read(user=request.user)
         return redirect("accounts:notifications")
     return render(request, "accounts/notifications.html", {"items": items[:200]})
