@@ -8,7 +8,6 @@ percentage of 250, points above the maximum and a measured value on a management
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from decimal import Decimal
@@ -17,7 +16,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.assessment_fixtures import make_campaign
+from tests.assessment_fixtures import checks_off, make_campaign
 from tincay.assessments.models import Assessment, CriterionResult
 from tincay.catalogue.models import Criterion
 from tincay.reports.services import snapshot_create
@@ -27,21 +26,6 @@ PILOT = "thi-diem-hai-phong-2023"
 PILOT_UNIT = "11413-2025"  # published: every page shows it, the portal too
 SQLITE = connection.vendor == "sqlite"
 FLAG = "stored-problem"  # the marker's class (reports/templatetags/results.py: stored_flag)
-
-
-@contextlib.contextmanager
-def checks_off():
-    """SQLite: let the test store what the CHECK constraints refuse (as older databases hold it)."""
-    if not SQLITE:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA ignore_check_constraints = ON")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA ignore_check_constraints = OFF")
 
 
 def write_bad_values(assessment: Assessment) -> set[tuple[str, str]]:

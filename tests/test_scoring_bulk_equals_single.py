@@ -9,7 +9,6 @@ so every track's total, class, completeness, indicator and pillar scores and fla
 
 from __future__ import annotations
 
-import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.assessment_fixtures import make_campaign
+from tests.assessment_fixtures import checks_off, make_campaign
 from tincay.assessments.models import Assessment, AssessmentScore, CriterionResult
 from tincay.assessments.services.scores import campaign_rescore_bulk, scores_refresh
 from tincay.catalogue.models import Criterion, FrameworkVersion
@@ -34,21 +33,6 @@ PROPERTY = settings(
     max_examples=min(settings.default.max_examples, 60),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@contextlib.contextmanager
-def checks_off():
-    """Let the test write what the CHECK constraints refuse (SQLite only; PostgreSQL rows stay within them)."""
-    if not SQLITE:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA ignore_check_constraints = ON")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA ignore_check_constraints = OFF")
 
 
 @pytest.fixture

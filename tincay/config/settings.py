@@ -318,7 +318,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TINCAY_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every successful sign-in at INFO; failures and lockouts (WARNING) are what operators need
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Shown on every page in demo mode so nobody mistakes demo data for real results.
