@@ -286,7 +286,7 @@ def test_the_criterion_page_shows_the_error_on_the_field(client_for, draft, fiel
     """The form catches the digits itself; the length of a free text only the service knows."""
     client = client_for("dieuphoi")
     form = client.get(f"{DRAFT_URL}/criteria/1.7.1/edit/").context["form"]
-    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}  # as shown
     data.update({field: value, "title_vi": "Tiêu đề đang gõ"})
     before = _state(draft)
     response = client.post(f"{DRAFT_URL}/criteria/1.7.1/edit/", data)

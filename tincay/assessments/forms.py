@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tincay.assessments.choices import DocumentKind, Level, Visibility
 from tincay.common.choices import UnitKind
+from tincay.common.numbers import NumberField
 
 _TEXT = forms.Textarea(attrs={"rows": 2})
 LEVEL_CHOICES = [("", _("— not set —")), *Level.choices]
@@ -53,7 +54,7 @@ class CampaignForm(forms.Form):
 class SelfResultForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     self_level = forms.ChoiceField(label=_("Level"), choices=LEVEL_CHOICES, required=False)
-    self_value = forms.DecimalField(label=_("Measured value"), required=False, max_digits=14, decimal_places=4)
+    self_value = NumberField(label=_("Measured value"), required=False, max_digits=14, decimal_places=4)
     na = forms.BooleanField(label=_("Not applicable to our unit"), required=False)
     na_reason = forms.CharField(label=_("Why not applicable"), required=False, widget=_TEXT)
     narrative = forms.CharField(
@@ -65,14 +66,14 @@ class SelfResultForm(forms.Form):
 class ScorerResultForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     scorer_level = forms.ChoiceField(label=_("Scorer's level"), choices=LEVEL_CHOICES, required=False)
-    scorer_value = forms.DecimalField(label=_("Verified value"), required=False, max_digits=14, decimal_places=4)
+    scorer_value = NumberField(label=_("Verified value"), required=False, max_digits=14, decimal_places=4)
     scorer_comment = forms.CharField(label=_("Scorer's comment"), required=False, widget=_TEXT)
 
 
 class FinalResultForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     final_level = forms.ChoiceField(label=_("Final level"), choices=LEVEL_CHOICES, required=False)
-    final_value = forms.DecimalField(label=_("Final value"), required=False, max_digits=14, decimal_places=4)
+    final_value = NumberField(label=_("Final value"), required=False, max_digits=14, decimal_places=4)
     final_comment = forms.CharField(
         label=_("Reason (required when it differs from the scorer)"), required=False, widget=_TEXT
     )

@@ -10,6 +10,7 @@ from tincay.catalogue.models import Criterion
 from tincay.catalogue.scheme import normalise_scheme
 from tincay.catalogue.services import CRITERION_EDITABLE
 from tincay.common.choices import UnitKind
+from tincay.common.numbers import NumberField
 
 _TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -35,13 +36,13 @@ class VersionForm(forms.Form):
     notes_vi = forms.CharField(label=_("Notes (Vietnamese)"), required=False, widget=_TEXTAREA)
     notes_en = forms.CharField(label=_("Notes (English)"), required=False, widget=_TEXTAREA)
     effective_date = forms.DateField(label=_("Effective date"), required=False, help_text=_("dd/mm/yyyy"))
-    level_red = forms.FloatField(label=_("Value of red"), min_value=0, max_value=1)
-    level_yellow = forms.FloatField(label=_("Value of yellow"), min_value=0, max_value=1)
-    level_green = forms.FloatField(label=_("Value of green"), min_value=0, max_value=1)
+    level_red = NumberField(label=_("Value of red"), min_value=0, max_value=1)
+    level_yellow = NumberField(label=_("Value of yellow"), min_value=0, max_value=1)
+    level_green = NumberField(label=_("Value of green"), min_value=0, max_value=1)
     rollup = forms.ChoiceField(label=_("Roll-up rule"), choices=Rollup.choices)
-    threshold_yellow = forms.FloatField(label=_("Indicator is yellow from"), min_value=0, max_value=1)
-    threshold_green = forms.FloatField(label=_("Indicator is green from"), min_value=0, max_value=1)
-    scale = forms.FloatField(label=_("Total scale"), min_value=1)
+    threshold_yellow = NumberField(label=_("Indicator is yellow from"), min_value=0, max_value=1)
+    threshold_green = NumberField(label=_("Indicator is green from"), min_value=0, max_value=1)
+    scale = NumberField(label=_("Total scale"), min_value=1)
     classes = forms.CharField(
         label=_("Classification bands"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -140,6 +141,9 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = list(CRITERION_EDITABLE)  # one list for the form and the service
+        field_classes = {  # numbers typed as Vietnamese write them (87,5)
+            name: NumberField for name in ("weight", "max_points", "threshold_yellow", "threshold_green")
+        }
         widgets = {
             name: _TEXTAREA
             for name in (
