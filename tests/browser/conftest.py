@@ -7,7 +7,9 @@ TINCAY_REQUIRE_BROWSER=1 (CI), where a missing browser is an error.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +18,10 @@ from django.core.management import call_command
 
 CHROMIUM = os.environ.get("TINCAY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE_ARTIFACTS = ARTIFACTS.parent / "axe"
+AXE_SOURCE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_FAILING = ("critical", "serious")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -115,3 +121,59 @@ def shot(page):
         return path
 
     return take
+
+
+# Loaded as a Playwright evaluate expression (not a <script> tag, not eval), so the page's CSP does not apply to it.
+AXE_RUN = """async (tags) => {
+  const results = await window.axe.run(document, {
+    runOnly: {type: "tag", values: tags}, resultTypes: ["violations", "incomplete"],
+  });
+  return JSON.parse(JSON.stringify(results));
+}"""
+
+
+def axe_report(violations: list[dict]) -> str:
+    """One paragraph per failing rule: id, impact, help, where (selectors) and how to fix (axe's own summary)."""
+    lines = []
+    for rule in violations:
+        nodes = rule["nodes"]
+        lines.append(f"- {rule['id']} ({rule['impact']}, {len(nodes)} element(s)): {rule['help']} — {rule['helpUrl']}")
+        for node in nodes[:8]:
+            target = " ".join(" > ".join(part) if isinstance(part, list) else part for part in node["target"])
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    {target}: {summary[:300]}")
+        if len(nodes) > 8:
+            lines.append(f"    … and {len(nodes) - 8} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe(request):
+    """``axe(page)`` runs axe-core (WCAG 2.1 A/AA and best practices) on the page as it stands and fails on any
+    critical or serious violation. The full results go to test-artifacts/axe/<name>.json (name defaults to the test
+    name, a counter and the page's path)."""
+    AXE_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    source = AXE_SOURCE.read_text(encoding="utf-8")
+    calls = [0]
+
+    def run(page, *, name: str | None = None) -> dict:
+        calls[0] += 1
+        if name is None:
+            path = re.sub(r"[^A-Za-z0-9]+", "-", page.url.split("://", 1)[-1].split("/", 1)[-1]).strip("-")
+            name = f"{request.node.name}-{calls[0]:02d}-{path or 'root'}"[:150]
+        if page.evaluate("typeof window.axe") != "object":
+            page.evaluate(source + "\n;void 0")
+            assert page.evaluate("typeof window.axe") == "object", "axe-core did not load"
+        results = page.evaluate(AXE_RUN, AXE_TAGS)
+        (AXE_ARTIFACTS / f"{name}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+        failing = [rule for rule in results["violations"] if rule["impact"] in AXE_FAILING]
+        if failing:
+            counts = {impact: sum(len(r["nodes"]) for r in failing if r["impact"] == impact) for impact in AXE_FAILING}
+            pytest.fail(
+                f"axe-core on {page.url}: {counts['critical']} critical, {counts['serious']} serious element(s) "
+                f"in {len(failing)} rule(s) (full results: test-artifacts/axe/{name}.json)\n" + axe_report(failing),
+                pytrace=False,
+            )
+        return results
+
+    return run
