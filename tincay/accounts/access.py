@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from tincay.accounts.choices import Role
 from tincay.accounts.roles import Scope, is_admin, is_system, user_scopes
 
@@ -51,3 +53,23 @@ def _covered(scopes: list[Scope], path: str | None) -> bool:
     if path is None:  # a national role: only a national scope reaches it
         return any(scope.path is None for scope in scopes)
     return any(scope.covers(path) for scope in scopes)
+
+
+def people_pickable_by(actor: Any, user_model: Any) -> Any:
+    """Active people ``actor`` may choose by name (a scorer or council member to appoint, a person to manage):
+    administrators everyone; coordinators the people holding a role on a unit their scopes reach (everyone for
+    a national coordinator); nobody else. The services still decide whether the choice is allowed."""
+    active = user_model.objects.filter(is_active=True)
+    if is_admin(actor):
+        return active
+    scopes = _coordinator_scopes(actor)
+    if any(scope.path is None for scope in scopes):
+        return active
+    if not scopes:
+        return active.none()
+    reach = Q(pk__in=[])
+    for scope in scopes:
+        reach |= Q(memberships__unit__path=scope.path)
+        if scope.subtree:
+            reach |= Q(memberships__unit__path__startswith=scope.path)
+    return active.filter(pk__in=user_model.objects.filter(reach).values("pk"))

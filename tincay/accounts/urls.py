@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from tincay.accounts import views
+from tincay.accounts import views, views_pick
 
 app_name = "accounts"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("pick/people/", views_pick.people, name="pick_people"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("notifications/", views.notifications, name="notifications"),

@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tincay.assessments.choices import DocumentKind, Level, Visibility
 from tincay.common.choices import UnitKind
+from tincay.common.i18n import localized
 from tincay.common.numbers import NumberField
+from tincay.common.pick import picker_attrs
 
 _TEXT = forms.Textarea(attrs={"rows": 2})
 LEVEL_CHOICES = [("", _("— not set —")), *Level.choices]
@@ -46,9 +49,12 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args: Any, versions: Any, peer_groups: Any, baselines: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].choices = [(str(v.pk), f"{v.title_vi} ({v.ref})") for v in versions]
-        self.fields["peer_group"].choices = [("", "—"), *[(g.code, g.name_vi) for g in peer_groups]]
-        self.fields["baseline"].choices = [("", "—"), *[(c.code, c.title_vi) for c in baselines]]
+        self.fields["version"].choices = [(str(v.pk), f"{localized(v, 'title')} ({v.ref})") for v in versions]
+        self.fields["peer_group"].choices = [("", "—"), *[(g.code, localized(g, "name")) for g in peer_groups]]
+        self.fields["baseline"].choices = [("", "—"), *[(c.code, localized(c, "title")) for c in baselines]]
+        units_url = reverse("orgunits:pick_units") + "?scope=manage"
+        self.fields["parent_unit"].widget.attrs.update(picker_attrs(units_url))
+        self.fields["unit_codes"].widget.attrs.update(picker_attrs(units_url, multiple=True))
 
 
 class SelfResultForm(forms.Form):
@@ -80,6 +86,17 @@ class FinalResultForm(forms.Form):
 
 
 TRACK_FORMS = {"self": SelfResultForm, "scorer": ScorerResultForm, "final": FinalResultForm}
+
+
+class CorrectionForm(FinalResultForm):
+    """A published final result corrected with a reason (the service requires the reason and checks the rest)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Shown on the public page with the date of the correction."),
+    )
 
 
 class DocumentForm(forms.Form):

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tincay.accounts.choices import Role
+from tincay.common.pick import picker_attrs
 from tincay.orgunits.models import AdminUnit, Department
 
 
@@ -30,6 +32,7 @@ class MembershipForm(forms.Form):
         self.units = units
         self.fields["role"].choices = [(r, Role(r).label) for r in roles]
         self.fields["department"].queryset = Department.objects.filter(unit__in=units.values("pk"))
+        self.fields["unit_key"].widget.attrs.update(picker_attrs(reverse("orgunits:pick_units") + "?scope=manage"))
 
     def clean_unit_key(self) -> AdminUnit | None:
         key = self.cleaned_data["unit_key"].strip()

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from tincay.orgunits import views, views_people
+from tincay.orgunits import views, views_people, views_pick
 
 app_name = "orgunits"
 
 urlpatterns = [
     path("units/", views.index, name="index"),
+    path("pick/units/", views_pick.units, name="pick_units"),
     path("units/<str:key>/", views.detail, name="detail"),
     path("units/<str:key>/children/", views.children, name="children"),
     path("units/<str:key>/departments/", views.department_add, name="department_add"),

@@ -69,7 +69,9 @@ def people(request: HttpRequest) -> HttpResponse:
 
 def _membership_form(request: HttpRequest, data=None) -> MembershipForm:
     today = selectors.units_on(access.units_visible_to(request.user), None)
-    return MembershipForm(data, roles=access.grantable_roles(request.user), units=today)
+    # a unit chosen on the search-then-pick page (without JavaScript) comes back in the query string
+    initial = {"unit_key": request.GET["unit_key"][:40]} if "unit_key" in request.GET else None
+    return MembershipForm(data, roles=access.grantable_roles(request.user), units=today, initial=initial)
 
 
 @login_required

@@ -81,6 +81,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         versions=versions,
         peer_groups=PeerGroup.objects.all(),
         baselines=access.campaigns_visible_to(request.user),
+        # a unit chosen on the search-then-pick page (without JavaScript) comes back in the query string
+        initial={k: request.GET[k][:2000] for k in ("parent_unit", "unit_codes") if k in request.GET},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,18 +160,4 @@ def campaign_member(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(name)s appointed.") % {"name": user.display_name})
-    return redirect("assessments:board", code=code)
-
-
-@login_required
-@require_POST
-def campaign_publish(request: HttpRequest, code: str) -> HttpResponse:
-    """Publish every approved assessment of the campaign the user may publish."""
-    campaign = _campaign_or_404(request, code)
-    try:
-        published = campaign_services.campaign_publish(user=request.user, campaign=campaign)
-    except InvalidInput as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(n)s approved assessments published.") % {"n": published})
     return redirect("assessments:board", code=code)
