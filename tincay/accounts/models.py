@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tincay.accounts.choices import TokenRevokedReason, TokenState
+from tincay.accounts.messages import render
 
 
 class User(AbstractUser):
@@ -29,10 +30,17 @@ class User(AbstractUser):
 
 
 class Notification(models.Model):
-    """An in-app notice (also sent by e-mail) about something that concerns the user."""
+    """An in-app notice (also sent by e-mail) about something that concerns the user.
+
+    A notice is kept as its English message and parameters (``message``, ``params``) so each reader sees it in their
+    own language (:func:`tincay.accounts.messages.render`); ``text`` holds the Vietnamese rendering, and is all an
+    older notice has.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(_("text"), max_length=500)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -44,6 +52,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown(self) -> str:
+        """The notice in the active language (older notices: the text they were stored with)."""
+        return render(self.message, self.params)[:500] if self.message else self.text
 
 
 class ApiToken(models.Model):

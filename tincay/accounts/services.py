@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tincay.accounts import messages
 from tincay.accounts.access import can_change_identity, can_create_account
 from tincay.accounts.models import Notification
 from tincay.accounts.roles import is_system
@@ -237,14 +238,40 @@ def notifications_mark_read(*, user: Any) -> int:
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notify(*, users: Any, text: str, url: str = "") -> int:
-    """Tell people about something that concerns them: an in-app notice and an e-mail (after commit)."""
+def notify(
+    *,
+    users: Any,
+    text: str = "",
+    url: str = "",
+    message: str = "",
+    params: Mapping[str, Any] | None = None,
+    subject: str = "",
+) -> int:
+    """Tell people about something that concerns them: an in-app notice and an e-mail (after commit).
+
+    Give ``message`` (an English msgid marked with ``gettext_noop``) and ``params`` so each reader sees the notice in
+    their language (:mod:`tincay.accounts.messages`), and ``subject`` (a msgid with the same params) saying what
+    happened and for which unit; the e-mail carries Vietnamese then English. ``text`` alone is a notice already
+    written in one language (kept for older callers).
+    """
     users = [u for u in users if u is not None]
-    Notification.objects.bulk_create([Notification(user=u, text=text[:500], url=url) for u in users])
+    stored = {key: messages.param(value) for key, value in (params or {}).items()}
+    if message:
+        text = messages.render(message, stored, "vi")
+    if not text:
+        raise ValueError("notify needs a message or a text")
+    Notification.objects.bulk_create(
+        [Notification(user=u, text=text[:500], message=message[:500], params=stored, url=url) for u in users]
+    )
     addresses = [u.email for u in users if u.email]
     if addresses:
-        body = f"{text}\n\n{url}" if url else text
-        transaction.on_commit(lambda: _send_quietly(body, addresses))
+        parts = messages.both(message, stored) if message else [text]
+        titles = messages.both(subject, stored) if subject else []
+        mail_subject = "TinCậy: " + " / ".join(titles) if titles else "TinCậy"
+        body = "\n\n---\n\n".join(parts)
+        if url:
+            body += f"\n\n{url}"
+        transaction.on_commit(lambda: _send_quietly(body, addresses, subject=mail_subject[:250]))
     return len(users)
 
 

@@ -10,12 +10,14 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tincay.accounts import services as account_services
 from tincay.assessments import access, workflow
 from tincay.assessments.choices import CampaignRole, ClarificationStatus, State
 from tincay.assessments.models import Assessment, Clarification, CriterionResult, TransitionRecord
 from tincay.assessments.selectors import ANSWERED
+from tincay.assessments.services import clarification_notices, publication
 from tincay.assessments.services.errors import AssessmentError, NotYours
 from tincay.assessments.services.results import ensure_can_write
 from tincay.audit import services as audit
@@ -108,7 +110,18 @@ def _text(raw: Any, *, field: str, limit: int, required_message: str | None = No
 @transaction.atomic
 def assessment_transition(*, user: Any, assessment: Assessment, action: str, reason: str = "") -> Assessment:
     """Make one transition as ``user`` (their roles over the assessment are computed here);
-    TransitionRefused / AssessmentError say why not. Audited and notified."""
+    TransitionRefused / AssessmentError say why not. Audited and notified. Publishing freezes a new open-data
+    snapshot of the campaign in the same transaction."""
+    moved = make_transition(user=user, assessment=assessment, action=action, reason=reason)
+    if action == "publish":
+        publication.freeze_snapshot(actor=user, campaign=moved.campaign)
+    return moved
+
+
+@transaction.atomic
+def make_transition(*, user: Any, assessment: Assessment, action: str, reason: str = "") -> Assessment:
+    """The transition itself, inside the caller's transaction, without the snapshot of a publication: for
+    services that publish several assessments and then freeze one snapshot (``campaign_publish``)."""
     reason = _text(reason, field="reason", limit=REASON_LIMIT)
     if not isinstance(action, str) or action not in workflow.BY_ACTION:
         raise AssessmentError({"action": [_("Unknown action: choose one of the buttons offered.")]})
@@ -137,6 +150,8 @@ def assessment_transition(*, user: Any, assessment: Assessment, action: str, rea
         reason=reason,
     )
     _notify(locked, action, user, reason)
+    if action == "request_clarification":
+        clarification_notices.notify_assigned_contributors(assessment=locked, user=user)
     return locked
 
 
@@ -180,16 +195,25 @@ def _people(assessment: Assessment, roles: tuple[str, ...]) -> set[Any]:
 
 def _notify(assessment: Assessment, action: str, user: Any, reason: str) -> None:
     recipients = _people(assessment, NOTIFY.get(action, ())) - {user}
-    label = workflow.BY_ACTION[action].label
-    text = _("%(unit)s — %(campaign)s: %(step)s by %(who)s.") % {
+    campaign = assessment.campaign
+    params = {
         "unit": assessment.unit.name,
-        "campaign": assessment.campaign.title_vi,
-        "step": label,
+        "campaign": {"vi": campaign.title_vi, "en": campaign.title_en},
+        "step": workflow.BY_ACTION[action].label,
         "who": getattr(user, "display_name", str(user)),
+        "reason": reason,
     }
-    if reason:
-        text += " " + _("Reason: %(reason)s") % {"reason": reason}
-    account_services.notify(users=recipients, text=text, url=reverse("assessments:detail", args=[assessment.pk]))
+    account_services.notify(
+        users=recipients,
+        message=(
+            gettext_noop("%(unit)s — %(campaign)s: %(step)s by %(who)s. Reason: %(reason)s")
+            if reason
+            else gettext_noop("%(unit)s — %(campaign)s: %(step)s by %(who)s.")
+        ),
+        params=params,
+        subject=gettext_noop("%(unit)s: %(step)s"),
+        url=reverse("assessments:detail", args=[assessment.pk]),
+    )
 
 
 @transaction.atomic
