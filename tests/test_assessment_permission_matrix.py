@@ -36,7 +36,7 @@ def can_read(persona: str, place: str, state: str) -> bool:
     if persona == "thamdinh":
         return True  # the council sees every assessment of its campaign
     if persona == "xem":
-        return place in CITY and state == State.PUBLISHED
+        return place in CITY  # viewers follow campaigns in progress in their scope, read only
     return False
 
 

@@ -1,7 +1,8 @@
 """Who sees which campaigns and assessments, and what each person is with respect to one assessment.
 
 - Admins and coordinators: campaigns and assessments of the units their scopes reach (with history).
-- Viewers: assessments of the units they reach, once published; all states are visible to coordinators.
+- Viewers: the assessments of the units they reach, in every state (they follow a campaign in progress), read
+  only: a viewer holds no role over an assessment (``actor_for``), so the workflow gives them no write.
 - Unit people (leader, focal point, contributor): the assessments of their own unit.
 - Scorers: the assessments of the units assigned to them in a campaign; council: every assessment of their
   campaign. Neither may act on a unit they belong to (workflow.Actor).
@@ -43,7 +44,7 @@ def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
         return base
     q = Q(unit__in=units_reached_by(user, UNIT_ROLES))  # own unit and the units it came from (history)
     q |= Q(unit__in=units_reached_by(user, {Role.COORDINATOR}))
-    q |= Q(unit__in=units_reached_by(user, {Role.VIEWER}), state=State.PUBLISHED)
+    q |= Q(unit__in=units_reached_by(user, {Role.VIEWER}))  # read only, every state
     members = CampaignMember.objects.filter(user=user)
     q |= Q(campaign__in=members.filter(role=CampaignRole.COUNCIL).values("campaign"))
     scored = Assessment.objects.filter(
@@ -71,9 +72,7 @@ def _can_view(user: Any, assessment: Assessment) -> bool:
     for scope in user_scopes(user):
         if scope.role in UNIT_ROLES and scope.unit_id == unit.pk:
             return True
-        if scope.role == Role.COORDINATOR and scope.covers(unit.path):
-            return True
-        if scope.role == Role.VIEWER and scope.covers(unit.path) and assessment.state == State.PUBLISHED:
+        if scope.role in (Role.COORDINATOR, Role.VIEWER) and scope.covers(unit.path):
             return True
     members = CampaignMember.objects.filter(campaign_id=assessment.campaign_id, user=user)
     return members.filter(Q(role=CampaignRole.COUNCIL) | Q(role=CampaignRole.SCORER, units=unit)).exists()

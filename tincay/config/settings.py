@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tincay.common.middleware.RefusalPages",  # 404/403 pages in the reader's language, also under DEBUG
     "axes.middleware.AxesMiddleware",  # last: turns a lockout found during log-in into its page or JSON
 ]
 
