@@ -26,7 +26,7 @@ from tincay.assessments.models import (
     Document,
     IndicatorAssignment,
 )
-from tincay.assessments.workflow import UNIT_ROLES, Actor, can_edit
+from tincay.assessments.workflow import BY_ACTION, UNIT_ROLES, Actor, can_edit
 from tincay.orgunits.access import units_reached_by
 
 _ACTOR_CACHE = "_tincay_actor_cache"
@@ -195,3 +195,18 @@ def can_assign_indicators(user: Any, assessment: Assessment) -> bool:
 def assignable_people(unit: Any) -> QuerySet[Any]:
     """People an indicator can be given to: those holding a unit role (leader, focal point, contributor) there."""
     return get_user_model().objects.filter(memberships__unit=unit, memberships__role__in=UNIT_ROLES).distinct()
+
+
+PUBLISHERS = BY_ACTION["publish"].roles  # coordinator and council: who publishes also corrects
+
+
+def can_correct_result(user: Any, assessment: Assessment) -> bool:
+    """Who may correct a published result with a recorded correction: the people who may publish it, that is a
+    coordinator over the unit (or an administrator) or the campaign's appraisal council (not from the unit)."""
+    return bool(PUBLISHERS & actor_for(user, assessment).effective_roles())
+
+
+def assessments_publishable_by(user: Any, campaign: Campaign) -> list[Assessment]:
+    """The campaign's approved assessments this person may publish (the workflow's roles, maker ≠ checker)."""
+    approved = campaign.assessments.filter(state=State.APPROVED).select_related("unit__parent", "campaign")
+    return [a for a in approved.order_by("unit__sort_key") if PUBLISHERS & actor_for(user, a).effective_roles()]

@@ -272,3 +272,44 @@ class AssessmentScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}:{self.track} {self.total}"
+
+
+class CorrectionFrozen(RuntimeError):
+    """A recorded correction is never changed nor deleted."""
+
+
+class ResultCorrection(models.Model):
+    """A published result changed after publication, recorded: the criterion, the values before and after (only
+    the fields that changed), why, who and when, and the final total before and after. Append-only: the public
+    page shows it as "corrected on …"; the open-data snapshots taken before it keep the earlier values."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="corrections")
+    result = models.ForeignKey(CriterionResult, on_delete=models.PROTECT, related_name="corrections")
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    reason = models.TextField(_("reason for the correction"))
+    corrected_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    corrected_at = models.DateTimeField(_("corrected at"))
+    total_before = models.FloatField(null=True, blank=True)
+    total_after = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction of a published result")
+        verbose_name_plural = _("corrections of published results")
+        ordering = ["-corrected_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.result_id} {self.corrected_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise CorrectionFrozen("a recorded correction never changes")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise CorrectionFrozen("a recorded correction is never deleted")
+
+    @property
+    def fields(self) -> list[str]:
+        return sorted(set(self.before) | set(self.after))

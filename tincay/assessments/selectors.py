@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tincay.assessments import rules, scoring
-from tincay.assessments.choices import ClarificationStatus, State
+from tincay.assessments.choices import ClarificationStatus, Level, State
 from tincay.assessments.models import (
     Assessment,
     AssessmentScore,
@@ -24,9 +24,11 @@ from tincay.assessments.models import (
     Clarification,
     CriterionResult,
     EvidenceLink,
+    ResultCorrection,
 )
 from tincay.catalogue.models import Criterion, FrameworkVersion, Indicator, Pillar
 from tincay.common.i18n import current_language
+from tincay.common.numbers import show_number
 
 STATE_ORDER = list(State.values)
 
@@ -233,18 +235,39 @@ def version_criteria(version_id: int) -> VersionCriteria:
     specs, by_code = {}, {}
     for c in rows:
         by_code[c.code] = c
-        specs[c.code] = scoring.CriterionSpec(
-            code=c.code,
-            indicator=c.indicator.code,
-            pillar=c.indicator.pillar.code,
-            weight=float(c.weight),
-            max_points=float(c.max_points),
-            type=c.type,
-            direction=c.direction,
-            yellow=None if c.threshold_yellow is None else float(c.threshold_yellow),
-            green=None if c.threshold_green is None else float(c.threshold_green),
-        )
+        specs[c.code] = criterion_spec(c, indicator=c.indicator.code, pillar=c.indicator.pillar.code)
     return VersionCriteria(specs, by_code)
+
+
+def criterion_spec(c: Criterion, *, indicator: str = "", pillar: str = "") -> scoring.CriterionSpec:
+    """A catalogue criterion as the scoring engine sees it (no query: indicator and pillar codes are passed)."""
+    return scoring.CriterionSpec(
+        code=c.code,
+        indicator=indicator,
+        pillar=pillar,
+        weight=float(c.weight),
+        max_points=float(c.max_points),
+        type=c.type,
+        direction=c.direction,
+        yellow=None if c.threshold_yellow is None else float(c.threshold_yellow),
+        green=None if c.threshold_green is None else float(c.threshold_green),
+    )
+
+
+def measured_level(criterion: Criterion, value: Any) -> str | None:
+    """The level a measured value takes from the criterion's thresholds, as the scoring engine decides it
+    (``scoring.level_from_value``); None when the criterion is not measured, has no thresholds or no usable value."""
+    if value is None or value == "" or criterion.type != "performance":
+        return None
+    if criterion.threshold_yellow is None or criterion.threshold_green is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    return scoring.level_from_value(criterion_spec(criterion), number)
 
 
 def criterion_specs(version_id: int) -> list[scoring.CriterionSpec]:
@@ -491,3 +514,35 @@ def scores_waiting(campaign_code: str | None = None) -> QuerySet[Assessment]:
     """Assessments whose scores wait for rescoring (the pages recompute them when they show them)."""
     waiting = Assessment.objects.filter(scores_stale=True)
     return waiting.filter(campaign__code=campaign_code) if campaign_code else waiting
+
+
+def final_scores(assessments: QuerySet[Assessment]) -> dict[int, AssessmentScore]:
+    """The final-track scores of ``assessments`` by assessment id (one query; the caller refreshes stale ones)."""
+    return {s.assessment_id: s for s in AssessmentScore.objects.filter(assessment__in=assessments, track="final")}
+
+
+def corrections_of(assessments: QuerySet[Assessment]) -> QuerySet[ResultCorrection]:
+    """Recorded corrections of published results among ``assessments``, newest first (one query)."""
+    return ResultCorrection.objects.filter(assessment__in=assessments).select_related(
+        "assessment__unit", "result__criterion__indicator", "corrected_by"
+    )
+
+
+PUBLIC_CORRECTION_FIELDS = ("final_level", "final_value")  # the comment of the council stays internal
+
+
+def correction_changes(correction: ResultCorrection, *, public: bool = False) -> list[tuple[str, str, str]]:
+    """(field label, before, after) of a correction as readers see them: level names, numbers in the reader's
+    style; ``public`` keeps only the level and the value (never the council's comment)."""
+
+    def shown(name: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        if name.endswith("_level"):
+            return str(Level(value).label) if value in Level.values else str(value)
+        if name.endswith("_value"):
+            return show_number(value)
+        return str(value)
+
+    names = [n for n in correction.fields if not public or n in PUBLIC_CORRECTION_FIELDS]
+    return [(field_label(n), shown(n, correction.before.get(n)), shown(n, correction.after.get(n))) for n in names]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tincay.assessments.views import campaigns, evidence, links, workspace
+from tincay.assessments.views import assigning, campaigns, evidence, links, publication, team, workspace
 
 app_name = "assessments"
 
@@ -9,11 +9,17 @@ urlpatterns = [
     path("campaigns/new/", campaigns.campaign_new, name="campaign_new"),
     path("campaigns/<slug:code>/", campaigns.campaign_board, name="board"),
     path("campaigns/<slug:code>/team/", campaigns.campaign_member, name="campaign_member"),
-    path("campaigns/<slug:code>/publish/", campaigns.campaign_publish, name="campaign_publish"),
+    path("campaigns/<slug:code>/team/<int:member_id>/remove/", team.member_remove, name="member_remove"),
+    path("campaigns/<slug:code>/publish/", publication.campaign_publish, name="campaign_publish"),
+    path("campaigns/<slug:code>/corrections/", publication.campaign_corrections, name="campaign_corrections"),
     path("assessments/<int:pk>/", workspace.assessment_detail, name="detail"),
     path("assessments/<int:pk>/review/", workspace.review, name="review"),
     path("assessments/<int:pk>/transition/", workspace.transition, name="transition"),
+    path("assessments/<int:pk>/publish/", publication.assessment_publish, name="publish"),
+    path("assessments/<int:pk>/corrections/", publication.assessment_corrections, name="corrections"),
+    path("assessments/<int:pk>/corrections/<str:code>/", publication.result_correct, name="correct"),
     path("assessments/<int:pk>/assign/", workspace.assign, name="assign"),
+    path("assessments/<int:pk>/assign-many/", assigning.assign_many, name="assign_many"),
     path("assessments/<int:pk>/indicators/<str:code>/", workspace.indicator_page, name="indicator"),
     path("assessments/<int:pk>/results/<int:result_id>/questions/", workspace.clarification_ask, name="ask"),
     path("assessments/<int:pk>/questions/<int:item_id>/answer/", workspace.clarification_answer, name="answer"),

@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet
-from django.db.models.functions import Length
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tincay.assessments import access
 from tincay.assessments.models import Assessment, Campaign
 from tincay.orgunits.access import get_unit_for_user, units_visible_to
 from tincay.orgunits.models import AdminUnit, PeerGroup
-from tincay.orgunits.selectors import units_search
+from tincay.orgunits.selectors import name_rank, units_by_name
 
 
 @dataclass
@@ -28,30 +27,17 @@ class ResultsScope:
 
 
 def find_unit(user: Any, text: str, campaign: Campaign | None = None) -> tuple[AdminUnit | None, str]:
-    """A unit within the user's scope by code, or by name without needing diacritics ("hai phong"). When several
-    units match: the only one with units assessed in ``campaign`` below it (a 2023 campaign finds the district of
-    2023, not today's ward of the same name), else the only current one, else a message naming the candidates."""
+    """A unit within the user's scope by code, or by name without needing diacritics ("hai phong"). Every
+    match is ranked (``units_by_name``: assessed in ``campaign``, inside the user's scope, exact name, today's
+    unit); the best is taken when it ranks strictly above the next, else a message names the candidates."""
     unit = get_unit_for_user(user, text)
     if unit is not None:
         return unit, ""
-    matches = list(
-        units_search(units_visible_to(user), text)
-        .select_related("parent")
-        .order_by(F("valid_to").desc(nulls_first=True), Length("path"), "sort_key")[:6]
-    )
-    if len(matches) == 1:
-        return matches[0], ""
-    if campaign is not None and matches:
-        assessed = [
-            u for u in matches if Assessment.objects.filter(campaign=campaign, unit__path__startswith=u.path).exists()
-        ]
-        if len(assessed) == 1:
-            return assessed[0], ""
-    current = [u for u in matches if u.valid_to is None]
-    if len(current) == 1:
-        return current[0], ""
+    matches = units_by_name(text, actor=user, units=units_visible_to(user), campaign=campaign, limit=6)
     if not matches:
         return None, _("No unit with the code or name “%(text)s” within your scope.") % {"text": text}
+    if len(matches) == 1 or name_rank(matches[0]) < name_rank(matches[1]):
+        return matches[0], ""
     names = ", ".join(f"{u.name} ({u.key})" for u in matches[:5])
     return None, _("Several units match “%(text)s”: %(names)s. Type the code of the one you want.") % {
         "text": text,
@@ -75,3 +61,8 @@ def results_scope(user: Any, code: str, unit_text: str = "", group_code: str = "
     if group is not None:
         assessments = assessments.filter(unit__peer_groups=group)
     return ResultsScope(campaign, assessments, unit, group, unit_query=text, unit_error=error)
+
+
+def can_cut_snapshot(user: Any, campaign: Campaign) -> bool:
+    """A new open-data snapshot (after a correction) is cut by the campaign's coordinators (and administrators)."""
+    return access.can_manage_campaign(user, campaign)

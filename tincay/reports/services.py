@@ -10,12 +10,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tincay.accounts.roles import is_system
 from tincay.assessments.choices import State
-from tincay.assessments.models import Assessment
+from tincay.assessments.models import Assessment, Campaign
 from tincay.assessments.services.scores import scores_refresh
 from tincay.audit import services as audit
-from tincay.reports import selectors
+from tincay.common.errors import InvalidInput, Refused
+from tincay.reports import access, selectors
 from tincay.reports.models import Snapshot
 
 
@@ -45,9 +48,26 @@ def published_rows(campaign: Any) -> tuple[list[str], list[dict[str, Any]]]:
 
 @transaction.atomic
 def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
+    """A coordinator of the campaign (or a server command) cuts a new snapshot, for instance after a correction
+    of a published result. Refused when nothing is published yet or nothing changed since the latest snapshot.
+    Publishing freezes one by itself (``snapshot_freeze``, registered with the publishing service)."""
+    if not isinstance(campaign, Campaign):
+        raise InvalidInput({"campaign": [_("Choose a campaign.")]})
+    if not is_system(actor) and not access.can_cut_snapshot(actor, campaign):
+        raise Refused(_("Only the campaign's coordinators can cut a new open-data snapshot."))
+    if not campaign.assessments.filter(state=State.PUBLISHED).exists():
+        raise InvalidInput(_("Nothing of this campaign is published yet: publish results first."))
+    latest = campaign.snapshots.order_by("-created_at", "-id").first()
     scores_refresh(Assessment.objects.filter(campaign=campaign, state=State.PUBLISHED))
-    codes, rows = published_rows(campaign)
-    created = timezone.now()
+    if latest is not None and _csv(*published_rows(campaign)) == latest.csv_text:
+        raise InvalidInput(
+            _("The published results have not changed since the snapshot of %(date)s: there is nothing new to freeze.")
+            % {"date": timezone.localtime(latest.created_at).strftime("%d/%m/%Y %H:%M")}
+        )
+    return snapshot_freeze(actor=actor, campaign=campaign)
+
+
+def _csv(codes: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     fields = [
         "unit_key",
@@ -61,7 +81,17 @@ def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    csv_text = buffer.getvalue()
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def snapshot_freeze(*, actor: Any, campaign: Any) -> Snapshot:
+    """Freeze the campaign's published results as a new snapshot (CSV and JSON with their SHA-256), linked to the
+    previous one. No permission check: the publishing service and ``snapshot_create`` have made theirs."""
+    scores_refresh(Assessment.objects.filter(campaign=campaign, state=State.PUBLISHED))
+    codes, rows = published_rows(campaign)
+    created = timezone.now()
+    csv_text = _csv(codes, rows)
     json_text = json.dumps(
         {
             "campaign": campaign.code,

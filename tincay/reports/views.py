@@ -9,11 +9,13 @@ import csv
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from tincay.assessments import access
 from tincay.assessments.choices import State
@@ -21,11 +23,13 @@ from tincay.assessments.models import Assessment
 from tincay.assessments.scoring import TRACKS
 from tincay.assessments.selectors import class_labels
 from tincay.assessments.services.scores import scores_refresh
+from tincay.common.errors import InvalidInput
 from tincay.common.i18n import localized
 from tincay.orgunits.access import get_unit_for_user
 from tincay.orgunits.models import PeerGroup
-from tincay.reports import selectors
-from tincay.reports.access import ResultsScope, results_scope
+from tincay.reports import publication, selectors
+from tincay.reports.access import ResultsScope, can_cut_snapshot, results_scope
+from tincay.reports.services import snapshot_create
 
 
 def _track(request: HttpRequest) -> str:
@@ -213,5 +217,37 @@ def campaign_timeliness(request: HttpRequest, code: str) -> HttpResponse:
             "page": Paginator(report.rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page")),
             "query": _scope_query(scope),
             "states": dict(State.choices),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_snapshots(request: HttpRequest, code: str) -> HttpResponse:
+    """The campaign's open-data snapshots; POST cuts a new one (the service decides who may)."""
+    campaign = access.campaigns_visible_to(request.user).filter(code=code).first()
+    if campaign is None:
+        raise Http404(_("Campaign not found within your scope."))
+    if request.method == "POST":
+        try:
+            snapshot = snapshot_create(actor=request.user, campaign=campaign)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("New open-data snapshot frozen: %(n)s units, SHA-256 of the CSV %(sha)s.")
+                % {"n": snapshot.rows, "sha": snapshot.csv_sha256[:12]},
+            )
+        return redirect("reports:snapshots", code=code)
+    snapshots = list(campaign.snapshots.all())
+    return render(
+        request,
+        "reports/snapshots.html",
+        {
+            "campaign": campaign,
+            "snapshots": snapshots,
+            "pending": publication.corrections_since(campaign, snapshots[0].created_at if snapshots else None),
+            "can_cut": can_cut_snapshot(request.user, campaign),
         },
     )

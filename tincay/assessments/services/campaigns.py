@@ -18,12 +18,14 @@ from tincay.accounts.roles import is_admin, is_system
 from tincay.assessments import access, workflow
 from tincay.assessments.choices import CampaignRole, State
 from tincay.assessments.models import Assessment, Campaign, CampaignMember, CriterionResult, EvidenceLink
+from tincay.assessments.services import publication
 from tincay.assessments.services.errors import AssessmentError, NotYours
-from tincay.assessments.services.transitions import assessment_transition
+from tincay.assessments.services.transitions import make_transition
 from tincay.audit import services as audit
 from tincay.catalogue.choices import VersionStatus
 from tincay.catalogue.models import Criterion, FrameworkVersion
 from tincay.common.errors import ErrorCollector
+from tincay.common.text import grouped
 from tincay.orgunits.access import units_reached_by
 from tincay.orgunits.models import AdminUnit
 
@@ -355,7 +357,8 @@ def campaign_set_member(
 
 @transaction.atomic
 def campaign_publish(*, user: Any, campaign: Campaign) -> int:
-    """Publish every approved assessment of the campaign that this person may publish; returns how many."""
+    """Publish every approved assessment of the campaign that this person may publish, then freeze one new
+    open-data snapshot of the campaign, all in one transaction; returns how many were published."""
     council = campaign.members.filter(user=user, role=CampaignRole.COUNCIL).exists() if not is_system(user) else False
     if not is_system(user) and not council and not access.can_manage_campaign(user, campaign):
         raise NotYours(_("Only the campaign's coordinators and council publish its results."))
@@ -367,13 +370,69 @@ def campaign_publish(*, user: Any, campaign: Campaign) -> int:
         }:
             continue
         try:
-            assessment_transition(user=user, assessment=assessment, action="publish")
+            make_transition(user=user, assessment=assessment, action="publish")
         except workflow.TransitionRefused:
             continue
         published += 1
+    if published:
+        publication.freeze_snapshot(actor=user, campaign=campaign)
     return published
 
 
 def forget_actor(user: Any) -> None:
     if hasattr(user, "_tincay_actor_cache"):
         delattr(user, "_tincay_actor_cache")
+
+
+REASON_LIMIT = 2_000
+
+
+@transaction.atomic
+def campaign_member_remove(*, actor: Any, campaign: Campaign, member_id: Any, reason: Any = "") -> CampaignMember:
+    """Take a scorer or a council member off the campaign's team (the coordinators who manage the campaign, or a
+    command). The person loses the campaign role at once; their past work (scores, questions, history) stays.
+    ``member_id`` must name a team member of this campaign; the removal is recorded in the audit trail with what
+    the member held and why."""
+    if not is_system(actor) and not access.can_manage_campaign(actor, campaign):
+        raise NotYours(_("Only the campaign's coordinators can change its scoring team and council."))
+    errors = ErrorCollector()
+    member = None
+    if isinstance(member_id, bool) or not isinstance(member_id, int | str) or not str(member_id).strip().isdigit():
+        errors.add("member", _("Choose a member of this campaign's team."))
+    else:
+        member = (
+            CampaignMember.objects.select_for_update()
+            .select_related("user")
+            .filter(campaign=campaign, pk=int(str(member_id).strip()))
+            .first()
+        )
+        if member is None:
+            errors.add(
+                "member",
+                _("This person is not (or no longer) on this campaign's team; reload the page to see the team."),
+            )
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str):
+        errors.add("reason", _("Enter text."))
+    elif len(reason.strip()) > REASON_LIMIT:
+        errors.add("reason", _("Shorten this to at most %(limit)s characters.") % {"limit": grouped(REASON_LIMIT)})
+    if errors or member is None:
+        raise AssessmentError(errors.errors)
+    before = {
+        "user": member.user.username,
+        "role": member.role,
+        "units": sorted(member.units.values_list("key", flat=True)),
+    }
+    removed = CampaignMember(pk=member.pk, campaign=campaign, user=member.user, role=member.role)
+    member.delete()
+    forget_actor(removed.user)
+    audit.record(
+        actor=actor,
+        action="assessments.campaign_member_removed",
+        obj=campaign,
+        before=before,
+        after=None,
+        reason=reason.strip(),
+    )
+    return removed

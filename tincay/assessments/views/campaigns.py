@@ -17,6 +17,7 @@ from tincay.assessments.forms import CampaignForm
 from tincay.assessments.models import Campaign
 from tincay.assessments.services import campaigns as campaign_services
 from tincay.assessments.services.errors import AssessmentError
+from tincay.assessments.views import team
 from tincay.catalogue.access import versions_visible_to
 from tincay.catalogue.choices import VersionStatus
 from tincay.common.errors import InvalidInput, add_to_form
@@ -110,6 +111,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             add_to_form(form, _campaign_form_errors(exc))
         else:
             messages.success(request, _("Campaign opened with %(n)s units.") % {"n": campaign.assessments.count()})
+            team.new_units_warnings(request, units)
             return redirect("assessments:board", code=campaign.code)
     return render(request, "assessments/campaign_form.html", {"form": form})
 
@@ -123,6 +125,7 @@ def _campaign_form_errors(error: InvalidInput) -> InvalidInput:
 def campaign_board(request: HttpRequest, code: str) -> HttpResponse:
     campaign = _campaign_or_404(request, code)
     rows = selectors.campaign_board(campaign, access.assessments_visible_to(request.user))
+    can_manage = access.can_manage_campaign(request.user, campaign)
     return render(
         request,
         "assessments/board.html",
@@ -130,11 +133,12 @@ def campaign_board(request: HttpRequest, code: str) -> HttpResponse:
             "campaign": campaign,
             "rows": rows,
             "counts": selectors.state_counts(rows),
-            "can_manage": access.can_manage_campaign(request.user, campaign),
-            "can_publish": access.can_manage_campaign(request.user, campaign)
+            "can_manage": can_manage,
+            "can_publish": can_manage
             or campaign.members.filter(user=request.user, role=CampaignRole.COUNCIL).exists(),
-            "members": campaign.members.select_related("user").prefetch_related("units"),
+            **team.board_people(campaign, rows, can_manage=can_manage),
             "approved": sum(1 for r in rows if r.assessment.state == State.APPROVED),
+            "published": sum(1 for r in rows if r.assessment.state == State.PUBLISHED),
         },
     )
 
@@ -160,4 +164,5 @@ def campaign_member(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(name)s appointed.") % {"name": user.display_name})
+        team.appointment_warnings(request, campaign, user)
     return redirect("assessments:board", code=code)
