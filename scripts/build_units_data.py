@@ -63,6 +63,7 @@ VAU_DIR = Path(vietnamadminunits.__file__).parent / "data"
 
 EFFECTIVE_DATE = "2025-07-01"
 EFFECTIVE_UNTIL = "2025-06-30"
+LIST_DATE = "2025-01-04"  # the NSO pre-2025 list the legacy units come from (Xa_2025-01-04.csv)
 
 PROVINCE_KINDS = {"tỉnh": "province", "thành phố trung ương": "central_city"}
 COMMUNE_KINDS = {"phường": "ward", "xã": "commune", "đặc khu": "special_zone"}
@@ -447,6 +448,7 @@ def build_legacy(fix: NameFixes, built: str, current_codes: set[str]) -> tuple[d
             "built": built,
             "built_by": "scripts/build_units_data.py",
             "effective_until": EFFECTIVE_UNTIL,
+            "list_date": LIST_DATE,
             "also_used": {
                 "package": "vietnamadminunits",
                 "version": VAU_VERSION,

@@ -14,7 +14,8 @@ _SHAPE_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _SYMBOLS = " 0123456789" + _ALPHABET
 _CODE = {ch: chr(97 + i // 26) + chr(97 + i % 26) for i, ch in enumerate(_SYMBOLS)}
-_UNIT_PREFIX = re.compile(r"^(thành phố|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã|đặc khu)\s+", re.IGNORECASE)
+UNIT_TYPE_WORDS = ("thành phố", "tỉnh", "quận", "huyện", "thị xã", "thị trấn", "phường", "xã", "đặc khu")
+_UNIT_PREFIX = re.compile(rf"^({'|'.join(UNIT_TYPE_WORDS)})\s+", re.IGNORECASE)
 
 
 def fold(text: str) -> str:

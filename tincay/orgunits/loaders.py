@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import F, Q
 
-from tincay.orgunits.choices import LEVEL_OF_KIND, EventKind, LinkRole
+from tincay.orgunits.choices import LEVEL_OF_KIND, EventKind, Level, LinkRole
 from tincay.orgunits.models import AdminUnit, LineageEvent, LineageLink
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -25,7 +26,18 @@ LEGACY_FILE = DATA_DIR / "vn-units-legacy.json"
 PILOT_FILE = DATA_DIR / "haiphong-pilot-2023.yaml"
 REFORM_DATE = dt.date(2025, 7, 1)
 LEGACY_END = dt.date(2025, 6, 30)
-_UNIT_FIELDS = ("code", "name", "level", "kind", "parent_id", "valid_from", "valid_to", "is_pilot", "source")
+_UNIT_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "kind",
+    "parent_id",
+    "valid_from",
+    "valid_to",
+    "listed_on",
+    "is_pilot",
+    "source",
+)
 
 
 @dataclass
@@ -54,6 +66,7 @@ class UnitSpec:
     valid_to: dt.date | None
     is_pilot: bool = False
     source: str = ""
+    listed_on: dt.date | None = None  # start unknown: the date of the list the unit comes from
 
 
 def _date(value: Any) -> dt.date | None:
@@ -62,11 +75,23 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def _within_parent(spec: UnitSpec, parent: AdminUnit | None) -> tuple[dt.date | None, dt.date | None]:
+    """A unit's period as a child of ``parent`` lies inside the parent's period: a ward of a city that began on
+    1 January 2025 did not stand there before that day. Returns (valid_from, valid_to), narrowed."""
+    start, end = spec.valid_from, spec.valid_to
+    if parent is not None and parent.valid_from is not None and (start is None or start < parent.valid_from):
+        start = parent.valid_from
+    if parent is not None and parent.valid_to is not None and (end is None or end > parent.valid_to):
+        end = parent.valid_to
+    return start, end
+
+
 def _upsert(specs: Iterable[UnitSpec], report: LoadReport, curated_wins: bool = False) -> dict[str, AdminUnit]:
     """Create or update units level by level (parents first) with a constant number of queries per level.
 
     With ``curated_wins``, units last written by a curated history file (``source`` ends in .yaml) are left
-    as they are: hand-checked history takes precedence over the bulk dataset.
+    as they are: hand-checked history takes precedence over the bulk dataset. Periods are narrowed to the
+    parent's (``_within_parent``).
     """
     specs = list(specs)
     existing = {u.key: u for u in AdminUnit.objects.filter(key__in=[s.key for s in specs]).select_related("parent")}
@@ -87,14 +112,16 @@ def _upsert(specs: Iterable[UnitSpec], report: LoadReport, curated_wins: bool = 
                 report.unchanged += 1
                 by_key[spec.key] = unit
                 continue
+            valid_from, valid_to = _within_parent(spec, parent)
             values = {
                 "code": spec.code,
                 "name": spec.name,
                 "level": LEVEL_OF_KIND[spec.kind],
                 "kind": spec.kind,
                 "parent_id": parent.pk if parent else None,
-                "valid_from": spec.valid_from,
-                "valid_to": spec.valid_to,
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "listed_on": spec.listed_on,
                 "is_pilot": spec.is_pilot,
                 "source": spec.source,
             }
@@ -120,6 +147,25 @@ def _upsert(specs: Iterable[UnitSpec], report: LoadReport, curated_wins: bool = 
         done = {s.key for s in ready}
         pending = [s for s in pending if s.key not in done]
     return by_key
+
+
+def _narrow_to_parents(report: LoadReport) -> None:
+    """Narrow the periods of units already stored whose parent's period a later file changed (the pre-2025 tree
+    loaded before the pilot history dated Thành phố Thuỷ Nguyên from 1 January 2025), top level first."""
+    for level in (Level.DISTRICT, Level.COMMUNE):
+        starts_early = Q(parent__valid_from__isnull=False) & (
+            Q(valid_from__isnull=True) | Q(valid_from__lt=F("parent__valid_from"))
+        )
+        ends_late = Q(parent__valid_to__isnull=False) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gt=F("parent__valid_to"))
+        )
+        units = list(AdminUnit.objects.filter(level=level).filter(starts_early | ends_late).select_related("parent"))
+        for unit in units:
+            unit.valid_from, unit.valid_to = _within_parent(
+                UnitSpec(unit.key, unit.code, unit.name, unit.kind, None, unit.valid_from, unit.valid_to), unit.parent
+            )
+        AdminUnit.objects.bulk_update(units, ["valid_from", "valid_to"], batch_size=1000)
+        report.updated += len(units)
 
 
 def _event_key(kind: str, date: dt.date, predecessors: list[str], successors: list[str]) -> str:
@@ -207,13 +253,38 @@ def _legacy_key(code: str) -> str:
     return f"{code}-{LEGACY_END.year}"
 
 
+def _list_date(source: dict[str, Any], path: Path) -> dt.date:
+    listed = _date(source.get("list_date"))
+    if listed is None:
+        raise ValueError(f"{path.name}: list_date (the date of the list the units come from) is missing")
+    return listed
+
+
 @transaction.atomic
 def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
-    """The whole tree before 1 July 2025 (63 provinces, districts, communes) with merge events to today's units."""
+    """The whole tree before 1 July 2025 (63 provinces, districts, communes) with merge events to today's units.
+
+    The file is a list of one day (``source.list_date``, 4 January 2025) and gives no start dates: every unit is
+    ``listed_on`` that day, with no lower bound, except the units created after it (``interim_communes``: absent
+    from that list, present on 30 June 2025), which cannot have begun before the day after the list.
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
     source = _source_label(data.get("source", {}))
+    listed = _list_date(data.get("source", {}), path)
+    end = _date(data.get("source", {}).get("effective_until")) or LEGACY_END
+    interim = set(data.get("interim_communes", []))
     specs = [
-        UnitSpec(_legacy_key(p["code"]), p["code"], p["name"], p["kind"], None, None, LEGACY_END, source=source)
+        UnitSpec(
+            _legacy_key(p["code"]),
+            p["code"],
+            p["name"],
+            p["kind"],
+            None,
+            None,
+            end,
+            source=source,
+            listed_on=listed,
+        )
         for p in data["provinces"]
     ]
     specs += [
@@ -224,8 +295,9 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
             d["kind"],
             _legacy_key(d["province"]),
             None,
-            LEGACY_END,
+            end,
             source=source,
+            listed_on=listed,
         )
         for d in data["districts"]
     ]
@@ -236,9 +308,10 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
             c["name"],
             c["kind"],
             _legacy_key(c["district"]),
-            None,
-            LEGACY_END,
+            listed + dt.timedelta(days=1) if c["code"] in interim else None,
+            end,
             source=source,
+            listed_on=end if c["code"] in interim else listed,
         )
         for c in data["communes"]
     ]
@@ -267,29 +340,76 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
                     source=source,
                 )
             )
+    _drop_bulk_events_of_curated(curated, source, report)
     _load_events(events, report)
+    _narrow_to_parents(report)
     return report
+
+
+def _drop_bulk_events_of_curated(curated: set[str], source: str, report: LoadReport) -> None:
+    """Events the bulk mapping made for units a curated file now describes (the pre-2025 tree loaded before the
+    pilot history) where the curated file has its own event for the same unit and role: the curated one stays.
+    Bulk events the curated file shares (same natural key) are kept."""
+    if not curated:
+        return
+    links = LineageLink.objects.filter(unit__key__in=curated)
+    curated_roles = set(links.exclude(event__source=source).values_list("unit_id", "role"))
+    stale = {
+        event
+        for event, unit, role in links.filter(event__source=source).values_list("event_id", "unit_id", "role")
+        if (unit, role) in curated_roles
+    }
+    if stale:
+        LineageEvent.objects.filter(pk__in=stale).delete()
+        report.notes.append(f"{len(stale)} bulk lineage events replaced by curated history")
+
+
+def _dates_from_events(events: list[dict[str, Any]]) -> tuple[dict[str, dt.date], dict[str, dt.date]]:
+    """A unit that comes out of an event began on its date; one that went into an event ended the day before.
+    Returns (start by key, end by key), the earliest start and the earliest end."""
+    starts: dict[str, dt.date] = {}
+    ends: dict[str, dt.date] = {}
+    for e in events:
+        date = _date(e["date"])
+        for key in map(str, e.get("successors", [])):
+            starts[key] = min(starts.get(key, date), date)
+        for key in map(str, e.get("predecessors", [])):
+            ends[key] = min(ends.get(key, date), date)
+    return starts, {key: date - dt.timedelta(days=1) for key, date in ends.items()}
+
+
+def _history_spec(u: dict[str, Any], listed: dt.date, starts: dict, ends: dict, source: str) -> UnitSpec:
+    """A unit of a curated file: dates it gives, else dates from its events; with no start at all, the unit is
+    listed on its own ``listed_on`` or the file's ``list_date``."""
+    key = u["key"]
+    start = _date(u.get("valid_from")) or starts.get(key)
+    end = _date(u.get("valid_to")) or ends.get(key)
+    return UnitSpec(
+        key,
+        str(u["code"]),
+        u["name"],
+        u["kind"],
+        u.get("parent"),
+        start,
+        end,
+        bool(u.get("pilot")),
+        source=source,
+        listed_on=None if start else (_date(u.get("listed_on")) or listed),
+    )
 
 
 @transaction.atomic
 def load_history(path: Path = PILOT_FILE) -> LoadReport:
-    """A curated history file (e.g. the Hải Phòng 2023 pilot units) with its lineage events."""
+    """A curated history file (e.g. the Hải Phòng 2023 pilot units) with its lineage events.
+
+    Start and end dates are the file's, else those of the unit's events (``_dates_from_events``); a unit with
+    no start is listed on its ``listed_on`` or the file's ``list_date`` (the list its record comes from).
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     source = str(data.get("source", ""))[:100]
-    specs = [
-        UnitSpec(
-            u["key"],
-            str(u["code"]),
-            u["name"],
-            u["kind"],
-            u.get("parent"),
-            _date(u.get("valid_from")),
-            _date(u.get("valid_to")),
-            bool(u.get("pilot")),
-            source=path.name,
-        )
-        for u in data.get("units", [])
-    ]
+    listed = _list_date(data, path)
+    starts, ends = _dates_from_events(data.get("events", []))
+    specs = [_history_spec(u, listed, starts, ends, path.name) for u in data.get("units", [])]
     report = LoadReport()
     _upsert(specs, report)
     events = []
@@ -309,4 +429,5 @@ def load_history(path: Path = PILOT_FILE) -> LoadReport:
             )
         )
     _load_events(events, report)
+    _narrow_to_parents(report)
     return report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,6 +38,10 @@ class AdminUnit(models.Model):
     path = models.CharField(max_length=255, db_index=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True, db_index=True)
+    # The sources give no start date for most units before 2025: they come from a list of a given day. Then
+    # ``listed_on`` is that day and ``valid_from`` only the earliest possible start (or null when nothing bounds
+    # it); the views say "as listed on …" for dates before it (docs/architecture.md, "Units with history").
+    listed_on = models.DateField(_("as listed on"), null=True, blank=True)
     is_pilot = models.BooleanField(_("ISO 18091 pilot unit"), default=False)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     search_text = models.CharField(max_length=300, db_index=True, editable=False)
@@ -58,6 +64,15 @@ class AdminUnit(models.Model):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    @property
+    def start_known(self) -> bool:
+        """True when ``valid_from`` is the day the unit began, not a bound."""
+        return self.valid_from is not None and self.listed_on is None
+
+    def shown_as_listed_on(self, date: dt.date | None) -> bool:
+        """On ``date``, is the unit shown only because the list of ``listed_on`` has it (its start unknown)?"""
+        return date is not None and self.listed_on is not None and date < self.listed_on
 
     def refresh_derived(self) -> None:
         """Recompute the search text, sort key and path from name, code and parent."""

@@ -35,9 +35,10 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         context = {"form": form, "query": query, "page": page, "date": date}
     else:
-        roots = selectors.with_child_counts(selectors.unit_roots(units)).order_by("sort_key", "key")
+        roots = selectors.with_child_counts(selectors.unit_roots(units), date).order_by("sort_key", "key")
         page = Paginator(roots, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {"form": form, "query": "", "page": page, "date": date, "tree": True}
+    context["list_dates"] = selectors.list_dates_before(visible, date)
     template = "orgunits/_unit_list.html" if request.htmx else "orgunits/index.html"
     return render(request, template, context)
 
@@ -48,9 +49,10 @@ def children(request: HttpRequest, key: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, key)
     if unit is None:
         raise Http404
-    visible = access.units_visible_to(request.user)
-    kids = selectors.with_child_counts(visible.filter(parent=unit, valid_to=unit.valid_to)).order_by("sort_key")
-    return render(request, "orgunits/_children.html", {"units": kids, "parent": unit})
+    form = UnitSearchForm(request.GET)
+    date = form.cleaned_data["date"] if form.is_valid() else None
+    kids = selectors.unit_children(access.units_visible_to(request.user), unit, date)
+    return render(request, "orgunits/_children.html", {"units": kids, "parent": unit, "date": date})
 
 
 @login_required
@@ -60,7 +62,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     if unit is None:
         raise Http404(_("Unit not found, or outside what your roles allow you to see."))
     visible = access.units_visible_to(request.user)
-    kids = selectors.with_child_counts(visible.filter(parent=unit)).order_by("sort_key")
+    kids = visible.filter(parent=unit).order_by("sort_key")
     can_manage = access.can_manage_unit(request.user, unit)
     history = selectors.unit_history(unit)
     predecessors = selectors.lineage_closure(unit, "predecessors")

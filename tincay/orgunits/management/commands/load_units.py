@@ -13,10 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--legacy", action="store_true", help="also load the pre-2025 tree (~11,400 units)")
 
     def handle(self, *args, **options) -> None:
-        steps = [("current", loaders.load_current)]
+        # The curated history before the bulk pre-2025 tree: the legacy loader leaves curated units and their
+        # lineage to the curated file.
+        steps = [("current", loaders.load_current), ("haiphong-pilot-2023", loaders.load_history)]
         if options["legacy"]:
             steps.append(("legacy", loaders.load_legacy))
-        steps.append(("haiphong-pilot-2023", loaders.load_history))
         for name, load in steps:
             try:
                 report = load()
