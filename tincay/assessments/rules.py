@@ -83,6 +83,11 @@ def _is_percent(criterion: Any) -> bool:
     return any(str(_attr(criterion, name) or "").strip() == "%" for name in ("measure_unit_vi", "measure_unit_en"))
 
 
+def is_percent(criterion: Any) -> bool:
+    """A criterion measured in %: its values lie between 0 and 100 (the pages say so next to the field)."""
+    return _is_percent(criterion)
+
+
 def _decimal(raw: Any) -> Decimal | None:
     """A finite Decimal from a number or a string of plain decimal notation; None for empty; _Bad otherwise."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):

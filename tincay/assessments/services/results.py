@@ -51,12 +51,22 @@ def ensure_can_write(user: Any, result: CriterionResult, track: str) -> None:
     raise NotYours(_("Your role does not allow you to change this result."))
 
 
+def _own_save_again(user: Any, locked: CriterionResult, revision: int, cleaned: dict[str, Any]) -> bool:
+    """A save sent on an older revision that this same person moved on, with content equal to what is stored:
+    the autosave and the "Save" button racing each other, or a retry. Not a conflict (nothing would be lost)."""
+    if is_system(user) or locked.updated_by_id != getattr(user, "pk", None) or revision > locked.revision:
+        return False
+    return all(getattr(locked, name) == value for name, value in cleaned.items())
+
+
 @transaction.atomic
 def result_save(*, user: Any, result: CriterionResult, track: str, data: Any, revision: Any) -> CriterionResult:
     """Save one track of one criterion, after the guard: the person may write it now, every value is valid
     (``rules.check_track``), and ``revision`` (the one the form was loaded with) is still the stored one; a
-    different stored revision means someone else saved meanwhile: ConflictError carries their version.
-    Nothing is written when any check fails."""
+    different stored revision means someone else saved meanwhile: ConflictError carries their version. A save on
+    an older revision by the person who made the stored one, with the same content, is not a conflict: the stored
+    row is returned unchanged. Keeping one's own version after a conflict is a save with the revision the
+    conflict showed (the same checks apply). Nothing is written when any check fails."""
     if track not in TRACK_FIELDS:
         raise AssessmentError({"track": [_("Choose a track: self, scorer or final.")]})
     locked = (
@@ -85,7 +95,10 @@ def result_save(*, user: Any, result: CriterionResult, track: str, data: Any, re
                     errors.add(name, message)
     if errors:
         raise AssessmentError(errors.errors)
-    if locked.revision != cleaned.pop("revision"):
+    revision = cleaned.pop("revision")
+    if locked.revision != revision and _own_save_again(user, locked, revision, cleaned):
+        return locked  # this person's own newer save already holds exactly this: nothing to do, no conflict
+    if locked.revision != revision:
         raise ConflictError(
             _("Someone else saved this criterion while you were editing. Compare both versions and save again."),
             snapshot(locked, track),

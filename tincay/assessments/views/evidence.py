@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tincay.assessments import access
 from tincay.assessments.forms import DocumentForm
 from tincay.assessments.services import evidence as evidence_services
-from tincay.assessments.views.workspace import assessment_or_404
-from tincay.common.errors import InvalidInput, add_to_form
+from tincay.assessments.views.workspace import assessment_or_404, indicator_response
+from tincay.common.errors import InvalidInput, Refused, add_to_form
 from tincay.orgunits.access import get_unit_for_user
 
 EXPIRY_WARNING_DAYS = 60
@@ -79,8 +79,10 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def link(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
     """Attach evidence to a criterion: an existing document of the register, or a new upload. The services
-    decide who may (the same rule as saving the criterion); a refusal comes back as a message."""
-    assessment, _actor = assessment_or_404(request, pk)
+    decide who may (the same rule as saving the criterion). A refused upload re-renders the indicator page with
+    what was typed still in the form and each error next to its field (400); other refusals come back as a
+    message."""
+    assessment, actor = assessment_or_404(request, pk)
     result = assessment.results.select_related("criterion__indicator", "assessment__unit").filter(pk=result_id).first()
     if result is None:
         raise Http404
@@ -93,14 +95,20 @@ def link(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
             evidence_services.evidence_link(user=request.user, result=result, document=document)
         else:
             form = DocumentForm(request.POST, request.FILES)
-            if not form.is_valid():
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
-                return redirect(back)
-            evidence_services.evidence_add(
-                user=request.user, result=result, data=form.cleaned_data, upload=form.cleaned_data.get("file")
-            )
+            if form.is_valid():
+                try:
+                    evidence_services.evidence_add(
+                        user=request.user, result=result, data=form.cleaned_data, upload=form.cleaned_data.get("file")
+                    )
+                except Refused:
+                    raise  # not theirs: a message, as for the register
+                except InvalidInput as exc:
+                    add_to_form(form, exc)
+            if form.errors:
+                code = result.criterion.indicator.code
+                return indicator_response(
+                    request, assessment, actor, code, upload=form, upload_id=result.pk, status=400
+                )
     except InvalidInput as exc:
         messages.error(request, exc.message)
     else:

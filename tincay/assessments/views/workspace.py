@@ -20,6 +20,7 @@ from tincay.assessments.models import Assessment, Clarification, CriterionResult
 from tincay.assessments.services import assignments, transitions
 from tincay.assessments.services import results as result_services
 from tincay.assessments.services.errors import ConflictError
+from tincay.assessments.views import saving
 from tincay.common.errors import InvalidInput, add_to_form
 
 
@@ -73,10 +74,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment, actor = assessment_or_404(request, pk)
-    return _indicator_response(request, assessment, actor, code)
+    return indicator_response(request, assessment, actor, code)
 
 
-def _indicator_response(
+def indicator_response(
     request: HttpRequest,
     assessment: Assessment,
     actor: workflow.Actor,
@@ -84,10 +85,13 @@ def _indicator_response(
     *,
     bound: Any = None,
     bound_id: int | None = None,
-    conflict: dict[str, Any] | None = None,
+    conflict: saving.Conflict | None = None,
+    upload: Any = None,
+    upload_id: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The indicator page; after a refused plain POST, ``bound`` keeps what the person typed for ``bound_id``."""
+    """The indicator page; after a refused plain POST, ``bound`` keeps what the person typed for ``bound_id``
+    (with the conflict when another person saved meanwhile), ``upload`` the evidence form for ``upload_id``."""
     pillars = selectors.workspace(assessment, indicator_code=code)
     if not pillars:
         raise Http404
@@ -123,6 +127,10 @@ def _indicator_response(
             "next_code": codes[position + 1] if position + 1 < len(codes) else None,
             "conflict": conflict,
             "conflict_id": bound_id if conflict else None,
+            "measures": {r.pk: saving.measure(r.criterion, getattr(r, f"{track}_value", None)) for r in block.results}
+            if can_edit
+            else {},
+            "uploads": {upload_id: upload} if upload is not None else {},
         },
         status=status,
     )
@@ -146,13 +154,20 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
 
     The form only translates what was typed (numbers written the local way, the N/A box); the service decides.
     A refused save answers 400 (bad values), 403 (not yours) or 409 (saved meanwhile by someone else), with the
-    message in the save status (htmx) or on the fields of the re-rendered page (plain POST)."""
+    message in the save status and on the fields (htmx) or on the fields of the re-rendered page (plain POST).
+    "Keep mine" after a conflict posts ``keep`` = the revision the conflict showed: the same save over it."""
     assessment, actor = assessment_or_404(request, pk)
     result = assessment.results.select_related("criterion__indicator", "updated_by").filter(pk=result_id).first()
     if result is None or track not in workflow.TRACKS:
         raise Http404
     form = _form_for(track, result, request.POST)
-    context: dict[str, Any] = {"result": result, "track": track, "assessment": assessment}
+    context: dict[str, Any] = {
+        "result": result,
+        "track": track,
+        "assessment": assessment,
+        "form": form,
+        "code": result.criterion.indicator.code,
+    }
     status = 200
     if not form.is_valid():
         context["error"] = " ".join(str(e) for errors in form.errors.values() for e in errors)
@@ -166,16 +181,20 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
                 result=result,
                 track=track,
                 data=_blank_levels(data),
-                revision=form.cleaned_data["revision"],
+                revision=request.POST["keep"] if "keep" in request.POST else form.cleaned_data["revision"],
             )
             context["saved"] = True
         except ConflictError as conflict:
-            context.update(conflict=conflict.current, message=str(conflict), mine=data)
+            context.update(
+                conflict=saving.conflict(form, conflict.current, data), current=conflict.current, message=str(conflict)
+            )
             status = 409
         except InvalidInput as exc:
             add_to_form(form, exc)
             context["error"] = exc.message
             status = exc.status
+    shown = getattr(context["result"], f"{track}_value", None) if context.get("saved") else None
+    context["measure"] = saving.measure(result.criterion, shown)  # the level of the value now stored
     if request.htmx:
         return render(request, "assessments/_save_status.html", context, status=status)
     if context.get("saved"):
@@ -187,9 +206,10 @@ def result_save(request: HttpRequest, pk: int, result_id: int, track: str) -> Ht
         return redirect(reverse("assessments:indicator", args=[assessment.pk, code]) + f"#c-{result.pk}")
     if "conflict" in context:  # keep what was typed, with the stored revision so that saving again keeps it
         posted = request.POST.copy()
-        posted[f"r{result.pk}-revision"] = str(context["conflict"]["revision"])
+        posted[f"r{result.pk}-revision"] = str(context["current"]["revision"])
         form = _form_for(track, result, posted)
-    return _indicator_response(
+        form.is_valid()
+    return indicator_response(
         request,
         assessment,
         actor,
