@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -32,12 +31,12 @@ def pickable_units(user, scope: str) -> QuerySet[AdminUnit]:
 
 def units_matching(user, scope: str, query: str) -> list[AdminUnit]:
     """Up to ``LIMIT`` units whose name or code contains every word typed, diacritics ignored ("hoang van thu"
-    finds "Phường Hoàng Văn Thụ"); higher levels and alphabetical order first."""
+    finds "Xã Hoàng Văn Thụ"), ranked by ``selectors.units_by_name`` (exact name first, then higher levels and
+    Vietnamese alphabetical order)."""
     query = query.strip()[:MAX_QUERY]
     if not query:
         return []
-    found = selectors.units_search(pickable_units(user, scope), query).select_related("parent")
-    return list(found.order_by(Length("path"), "sort_key", "key")[:LIMIT])
+    return selectors.units_by_name(query, units=pickable_units(user, scope), limit=LIMIT)
 
 
 @login_required
