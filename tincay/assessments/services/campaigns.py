@@ -350,7 +350,7 @@ def campaign_set_member(
         actor=actor,
         action="assessments.campaign_member_set",
         obj=campaign,
-        after={"user": user.username, "role": role, "units": [u.key for u in unit_list]},
+        after={"user": user.username, "name": user.display_name, "role": role, "units": [u.key for u in unit_list]},
     )
     return member
 
@@ -421,6 +421,7 @@ def campaign_member_remove(*, actor: Any, campaign: Campaign, member_id: Any, re
         raise AssessmentError(errors.errors)
     before = {
         "user": member.user.username,
+        "name": member.user.display_name,
         "role": member.role,
         "units": sorted(member.units.values_list("key", flat=True)),
     }
