@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
+from tincay.assessments.models import Campaign
 from tincay.assessments.selectors import class_labels
 from tincay.assessments.services.scores import scores_refresh
 from tincay.orgunits.models import AdminUnit
+from tincay.portal import selectors as portal
+from tincay.portal.exports import campaign_csv, csv_filename, is_demo
+from tincay.reports import publication as records
 from tincay.reports import selectors as reports
 from tincay.reports.models import Snapshot
 from tincay.reports.services import snapshot_changes
@@ -31,10 +36,15 @@ def province(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def campaign(request: HttpRequest, code: str) -> HttpResponse:
-    found = reports.public_campaigns().filter(code=code).first()
+def _public_campaign(code: str) -> Campaign:
+    found = reports.public_campaigns().filter(code=code).select_related("version", "owner_unit").first()
     if found is None:
         raise Http404
+    return found
+
+
+def campaign(request: HttpRequest, code: str) -> HttpResponse:
+    found = _public_campaign(code)
     scores_refresh(reports.published_assessments().filter(campaign=found))
     indicators, rows = reports.heatmap(found, reports.published_assessments(), "final")
     return render(
@@ -47,8 +57,34 @@ def campaign(request: HttpRequest, code: str) -> HttpResponse:
             "ranking": reports.ranking(rows),
             "snapshots": found.snapshots.only("id", "created_at", "rows", "csv_sha256", "json_sha256", "campaign_id"),
             "class_labels": class_labels(found.version.scoring),
+            "publication": portal.publication(found),
+            "corrections": records.public_corrections(reports.published_assessments().filter(campaign=found)),
+            "half": len(indicators) // 2,
         },
     )
+
+
+def methodology(request: HttpRequest, code: str = "") -> HttpResponse:
+    """How the published scores are made, read from the scheme and catalogue of each version in use (or of one
+    campaign's version)."""
+    found = _public_campaign(code) if code else None
+    return render(request, "portal/methodology.html", {"campaign": found, "methods": portal.methodologies(found)})
+
+
+def results_csv(request: HttpRequest, code: str) -> HttpResponse:
+    found = _public_campaign(code)
+    scores_refresh(reports.published_assessments().filter(campaign=found))
+    response = HttpResponse(campaign_csv(found).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{csv_filename(found)}"'
+    response["Content-Language"] = get_language() or "vi"
+    response["X-Demo-Data"] = "1" if is_demo(found) else "0"
+    return response
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Units with a public page found by name without diacritics ("hoang van thu")."""
+    found = portal.unit_search(request.GET.get("q", ""))
+    return render(request, "portal/search.html", {"found": found, "query": found.query})
 
 
 def unit(request: HttpRequest, key: str) -> HttpResponse:
@@ -62,6 +98,9 @@ def unit(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     own = next((p for p in reversed(points) if not p.predecessor), None)  # never show a predecessor as this unit
     years = reports.trend_years(target, points)
+    latest = reports.unit_results(own.assessment) if own else None
+    scale = portal.scale_of(own.assessment.campaign) if own else 100.0
+    came_from, became = portal.unit_lineage(target)
     return render(
         request,
         "portal/unit.html",
@@ -70,8 +109,17 @@ def unit(request: HttpRequest, key: str) -> HttpResponse:
             "points": points,
             "years": years,
             "chart": reports.trend_chart(years),
-            "latest": reports.unit_results(own.assessment) if own else None,
+            "latest": latest,
+            "pillars": [(p, cells, portal.on_scale(ps["final"], scale)) for p, cells, ps in latest.pillars]
+            if latest
+            else [],
             "class_labels": class_labels(own.assessment.campaign.version.scoring) if own else {},
+            "council": portal.publication(own.assessment.campaign) if own else None,
+            "corrections": records.public_corrections(reports.published_assessments().filter(pk=own.assessment.pk))
+            if own
+            else [],
+            "came_from": came_from,
+            "became": became,
         },
     )
 
