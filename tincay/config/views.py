@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from tincay.assessments import access as assessment_access
 from tincay.assessments.choices import State
+from tincay.assessments.waiting import waiting_on
 from tincay.catalogue import access as catalogue_access
 from tincay.catalogue.choices import VersionStatus
 from tincay.orgunits import access as unit_access
@@ -18,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("-issued_at")[:5],
     }
     if request.user.is_authenticated:
+        context["waiting"] = waiting_on(request.user)
         context["memberships"] = request.user.memberships.select_related("unit", "department").order_by("role")
         context["can_manage_people"] = unit_access.can_manage_people(request.user)
         context["open_assessments"] = (
