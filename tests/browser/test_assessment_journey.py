@@ -33,7 +33,7 @@ def step(page: Page, base: str, pk: int, label: str, reason: str = "") -> None:
     expect(page.locator(".alert-success")).to_be_visible()
 
 
-def test_assessment_from_first_entry_to_publication(live_server, seeded, page: Page, shot, tmp_path):
+def test_assessment_from_first_entry_to_publication(live_server, seeded, page: Page, shot, axe, tmp_path):
     base = live_server.url
     users = {u.username: u for u in get_user_model().objects.all()}
     assessment = Assessment.objects.get(campaign=make_campaign(users, code="hanh-trinh"), unit__key="11413")
@@ -61,6 +61,7 @@ def test_assessment_from_first_entry_to_publication(live_server, seeded, page: P
         page.locator(f"#c-{target.pk}").get_by_role("link", name="Biên bản niêm yết dự toán năm 2026")
     ).to_be_visible()
     shot("10-contributor-criterion-with-evidence")
+    axe(page, name="10-contributor-criterion-with-evidence")
 
     login(page, base, "daumoi")
     step(page, base, assessment.pk, "Trình lãnh đạo")
@@ -75,6 +76,7 @@ def test_assessment_from_first_entry_to_publication(live_server, seeded, page: P
     row.get_by_role("button", name="Hỏi").click()
     step(page, base, assessment.pk, "Gửi yêu cầu giải trình")
     shot("12-clarification-requested")
+    axe(page, name="12-clarification-requested")
 
     login(page, base, "daumoi")
     page.goto(f"{base}/assessments/{assessment.pk}/indicators/1.7/")
@@ -90,6 +92,7 @@ def test_assessment_from_first_entry_to_publication(live_server, seeded, page: P
     row.get_by_label("Nhận xét của tổ chấm điểm").fill("Ảnh chụp không thể hiện ngày niêm yết.")
     expect(row.locator(".save-status .text-success")).to_be_visible()
     shot("13-scorer-beside-self")
+    axe(page, name="13-scorer-beside-self")
     step(page, base, assessment.pk, "Hoàn thành chấm điểm")
 
     login(page, base, "thamdinh")
@@ -101,16 +104,20 @@ def test_assessment_from_first_entry_to_publication(live_server, seeded, page: P
     first.locator("input[name$=final_comment]").fill("Hội đồng chấp nhận giải trình bổ sung.")
     expect(first.locator(".save-status .text-success")).to_be_visible()
     shot("14-council-review")
+    axe(page, name="14-council-review")
     step(page, base, assessment.pk, "Phê duyệt kết quả cuối cùng")
 
     login(page, base, "dieuphoi")
     page.goto(f"{base}/campaigns/hanh-trinh/")
     page.get_by_role("button", name="Công bố các kết quả đã phê duyệt").click()
+    page.locator("#confirm-publish").click()  # the confirmation page says what becomes public
     expect(page.locator(".alert-success")).to_be_visible()
     shot("15-board-published")
+    axe(page, name="15-board-published")
     page.goto(f"{base}/assessments/{assessment.pk}/")
     expect(page.locator(".state-published").first).to_be_visible()
     shot("16-assessment-published")
+    axe(page, name="16-assessment-published")
     assessment.refresh_from_db()
     assert assessment.state == "published"
     target.refresh_from_db()
