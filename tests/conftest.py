@@ -47,6 +47,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+@pytest.fixture(scope="module")
+def legacy_units(django_db_setup, django_db_blocker):
+    """The whole pre-2025 tree (63 provinces, 696 districts, 10,061 communes) loaded once for a module, inside a
+    transaction rolled back after its last test (each test's own transaction nests in it)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_units", "--legacy", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _no_rate_limit_counts():
     """API throttles and password-reset limits count in the cache (log-in failures are in the database, rolled

@@ -11,6 +11,8 @@ PAGES = {
     "/catalogue/tcvn-iso-18091/2020/indicators/4.6/": 8,
     "/units/": 6,
     "/units/?q=hai": 6,
+    "/units/?date=01/06/2023": 7,
+    "/units/31-2025/children/?date=01/06/2023": 6,
     "/units/31/": 17,
     "/units/11413-2025/": 17,
     "/people/": 7,

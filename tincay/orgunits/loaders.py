@@ -319,6 +319,23 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
     _upsert(specs, report, curated_wins=True)
     # Lineage of units covered by a curated history file comes from that file, not from the bulk mapping.
     curated = set(AdminUnit.objects.filter(source__endswith=".yaml").values_list("key", flat=True))
+    events = _legacy_events(data, curated, source)
+    _drop_bulk_events_of_curated(curated, source, report)
+    _load_events(events, report)
+    _narrow_to_parents(report)
+    return report
+
+
+_ABOLISH_BASIS = (
+    "Nghị quyết 203/2025/QH15 sửa đổi, bổ sung một số điều của Hiến pháp và Luật Tổ chức chính quyền địa phương "
+    "số 72/2025/QH15 (chính quyền địa phương hai cấp, không còn cấp huyện)"
+)
+
+
+def _legacy_events(data: dict[str, Any], curated: set[str], source: str) -> list[EventSpec]:
+    """Merges and splits of provinces and communes on 1 July 2025 from the mappings, grouped by successors, and
+    the end of every district that day with, as successors, the communes that took its communes' territory
+    (the rule the curated pilot file follows for its six districts)."""
     events = []
     for mapping in ("province_successors", "commune_successors"):
         by_successor: dict[tuple[str, ...], list[str]] = {}
@@ -340,10 +357,31 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
                     source=source,
                 )
             )
-    _drop_bulk_events_of_curated(curated, source, report)
-    _load_events(events, report)
-    _narrow_to_parents(report)
-    return report
+    territory: dict[str, set[str]] = {}
+    for commune in data["communes"]:
+        territory.setdefault(commune["district"], set()).update(data["commune_successors"].get(commune["code"], []))
+    for district, successors in data.get("district_successors_without_communes", {}).items():
+        territory.setdefault(district, set()).update(successors)
+    for district in data["districts"]:
+        successors = sorted(territory.get(district["code"], ()))
+        if successors and _legacy_key(district["code"]) not in curated:
+            events.append(
+                EventSpec(
+                    EventKind.ABOLISH,
+                    REFORM_DATE,
+                    [_legacy_key(district["code"])],
+                    successors,
+                    legal_basis=_ABOLISH_BASIS,
+                    legal_basis_confirmed=True,
+                    note_vi="Cấp huyện chấm dứt. Đơn vị kế thừa là các xã, phường hiện nay nhận địa bàn của các "
+                    "xã, phường thuộc huyện (theo bảng chuyển đổi NSO, kể cả nhập một phần).",
+                    note_en="The district level ended. Successors are the current communes and wards that took "
+                    "territory of the district's communes (from the NSO conversion table, partial transfers "
+                    "included).",
+                    source=source,
+                )
+            )
+    return events
 
 
 def _drop_bulk_events_of_curated(curated: set[str], source: str, report: LoadReport) -> None:
