@@ -40,7 +40,7 @@
   function apply(form, html) {
     const template = document.createElement("template");
     template.innerHTML = html;
-    Array.prototype.forEach.call(template.content.children, function (fresh) {
+    Array.from(template.content.children).forEach(function (fresh) {  // a copy: replacing empties the live list
       if (!fresh.id) { return; }
       const old = document.getElementById(fresh.id);
       if (!old) { return; }
