@@ -60,8 +60,8 @@ def new_units_warnings(request: HttpRequest, units: list[Any]) -> None:
 def _missing_people_text(gaps: list[staffing.StaffingGap]) -> str:
     names = "; ".join(f"{g.unit.name} ({g.missing_text})" for g in gaps[:10]) + (" …" if len(gaps) > 10 else "")
     return _(
-        "Some units have nobody in a role the self-assessment needs: %(units)s. Grant the roles on the People "
-        "page, or the unit cannot submit or approve its self-assessment."
+        "Some units have nobody in a role the self-assessment needs: %(units)s. Grant the roles on the Users and "
+        "roles page, or the unit cannot submit or approve its self-assessment."
     ) % {"units": names}
 
 
