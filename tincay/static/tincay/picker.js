@@ -1,5 +1,5 @@
 // Choosing a unit or a person by name (ARIA combobox). Progressive enhancement: the page carries a plain input for
-// the code or user name (input[data-picker] = the search address) and a link to a search-then-pick page
+// the code or user name (input or textarea [data-picker] = the search address) and a link to a search-then-pick page
 // ([data-picker-fallback]), which works without JavaScript. This file adds a search box before the input that
 // asks the server as one types ("hoang van thu" finds "Hoàng Văn Thụ") and fills the input with the choice
 // (appended to a comma-separated list when the input has data-picker-multiple). The server decides what may be
@@ -150,7 +150,7 @@
   }
 
   function enhanceAll(root) {
-    root.querySelectorAll("input[data-picker]").forEach(enhance);
+    root.querySelectorAll("input[data-picker], textarea[data-picker]").forEach(enhance);
   }
 
   if (document.readyState === "loading") {
