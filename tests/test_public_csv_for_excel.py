@@ -79,7 +79,7 @@ def test_demo_data_is_marked_in_the_first_column(client):
     campaign = Campaign.objects.get(code=PILOT)
     assert campaign.is_demo
     _body, rows = fetch(client, "en")
-    assert rows[0][0] == "Demo data"
+    assert rows[0][0] == "Demo data?"
     assert {row[0] for row in rows[1:]} == {"yes"}
     Campaign.objects.filter(pk=campaign.pk).update(is_demo=False)
     with override_settings(DEMO_MODE=False):

@@ -54,15 +54,15 @@ def campaign_csv(campaign: Campaign) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(
         [
-            _("Demo data"),
+            _("Demo data?"),
             _("Unit code"),
             _("Unit"),
-            _("Part of"),
-            _("Published on"),
+            _("Higher-level unit"),
+            _("Publication date"),
             _("Total (0–100)"),
             _("Class"),
             *[_("Pillar %(code)s (0–100)") % {"code": p.code} for p in pillars],
-            *[_("Indicator %(code)s") % {"code": i.code} for i in indicators],
+            *[_("Indicator %(code)s colour") % {"code": i.code} for i in indicators],
             _("Values that break today's rules"),
         ]
     )
