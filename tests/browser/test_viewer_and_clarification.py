@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from tests.assessment_fixtures import make_campaign
@@ -46,7 +48,9 @@ def test_the_viewer_follows_the_campaign_in_progress(live_server, seeded, page: 
     page.goto(f"{base}/campaigns/khong-co-ky-nay/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.locator("h1")).to_be_visible()
-    expect(page.locator("body")).to_contain_text("Kỳ đánh giá này không tồn tại hoặc bạn không có quyền xem.")
+    with translation.override("vi"):
+        refused = gettext("This campaign does not exist or is not visible to you.")
+    expect(page.locator("body")).to_contain_text(refused)
     shot("people-viewer-not-found")
     axe(page)
 
