@@ -137,6 +137,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "parent_code",
             "valid_from",
             "valid_to",
+            "listed_on",
             "is_pilot",
         ]
 
