@@ -58,6 +58,13 @@ def test_pick_by_name_and_assign_several_indicators(live_server, seeded, page: P
     expect(page.locator("#id_unit_codes")).to_have_value("11473")
     expect(page.locator("ul[role=listbox]:visible")).to_have_count(0)
 
+    # without JavaScript the same search is a page whose "Choose" links return to the form
+    page.goto(f"{base}/pick/units/?scope=manage&field=unit_codes&next=/campaigns/new/&q=bach+dang")
+    page.locator("a[href*='unit_codes=11473']").click()
+    expect(page.locator("#id_unit_codes")).to_have_value("11473")
+    page.go_back()
+    axe(page, name="pickers-02b-pick-page")
+
     page.goto(f"{base}/campaigns/hai-phong-2026/")
     person = _combobox(page, "m-user")
     person.press_sequentially("hoang van cong", delay=30)
