@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.assessment_fixtures import make_campaign
 from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment, IndicatorAssignment
+from tincay.orgunits.models import AdminUnit
 
 pytestmark = pytest.mark.browser
 CURRENT = "hai-phong-2026"
@@ -91,4 +92,32 @@ def test_a_clarification_question_reaches_the_contributor(live_server, seeded, p
     expect(page).to_have_url(f"{base}/assessments/{assessment.pk}/indicators/1.7/")
     expect(page.locator(f"#c-{target.pk}")).to_contain_text("Đề nghị cung cấp biên bản niêm yết dự toán năm 2026?")
     shot("people-contributor-clarification-question")
+    axe(page)
+
+
+def test_the_coordinator_sees_staffing_warnings_and_takes_a_member_off_the_team(
+    live_server, seeded, page: Page, shot, axe
+):
+    base = live_server.url
+    users = {u.username: u for u in get_user_model().objects.all()}
+    campaign = make_campaign(users, code="doi-ngu", units={"own": "11413", "sibling": "11311", "empty": "11329"})
+    scorer = users["chamdiem"].display_name
+    login(page, base, "dieuphoi")
+    page.goto(f"{base}/campaigns/{campaign.code}/")
+    expect(page.locator("#staffing-gaps")).to_contain_text(AdminUnit.objects.get(key="11329").name)
+    expect(page.locator("#staffing-gaps")).not_to_contain_text("Phường Hải An")
+    shot("people-coordinator-board-warnings")
+    axe(page)
+
+    page.locator("a[href*='/remove/']", has_text=scorer).click()
+    expect(page.locator("h1")).to_contain_text(scorer)
+    page.locator("textarea[name=reason]").fill("Chuyển công tác")
+    shot("people-coordinator-remove-confirm")
+    axe(page)
+    page.locator("form[action*='/remove/'] button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text(scorer)
+    assert not campaign.members.filter(user=users["chamdiem"]).exists()
+    page.locator("#team-history summary").click()
+    expect(page.locator("#team-history table tbody tr").first).to_contain_text("Chuyển công tác")
+    shot("people-coordinator-team-history")
     axe(page)
