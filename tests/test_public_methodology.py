@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from tincay.assessments.models import Campaign
 from tincay.catalogue.models import Criterion
@@ -84,3 +85,35 @@ def test_methodology_page_reads_a_fixed_number_of_queries(client, django_assert_
     # the public campaigns, then the pillars, indicators and criteria of the one version they use
     with django_assert_num_queries(4):
         assert client.get("/public/phuong-phap/").status_code == 200
+
+
+def test_the_dot_means_not_applicable_and_the_legend_says_so(client):
+    from tincay.assessments.models import AssessmentScore
+
+    page = client.get(f"/public/campaigns/{PILOT}/")
+    body = page.content.decode()
+    assert "no result" not in body and "không có kết quả" not in body
+    with translation.override("en"):
+        legend = render_to_string("portal/_legend.html")
+    assert "Not applicable" in legend
+    indicators, rows = page.context["indicators"], page.context["rows"]
+    finals = {
+        s.assessment_id: s
+        for s in AssessmentScore.objects.filter(assessment__in=[r.assessment for r in rows], track="final")
+    }
+    dots = 0
+    for row in rows:
+        stored = finals[row.assessment.pk].indicators
+        for indicator, colour in zip(indicators, row.colours, strict=True):
+            if colour is None:
+                dots += 1
+                assert indicator.code not in stored  # not applicable, never an unanswered applicable indicator
+    assert dots  # the pilot has not-applicable indicators
+
+
+def test_methodology_in_english_uses_the_english_class_labels(client):
+    campaign = Campaign.objects.select_related("version").get(code=PILOT)
+    client.cookies["django_language"] = "en"
+    body = client.get("/public/phuong-phap/").content.decode()
+    for entry in campaign.version.scoring["classes"]:
+        assert (entry["label"]["en"] or entry["label"]["vi"]) in body
