@@ -165,6 +165,49 @@ def _measure(raw: Any, path: str, ck: _Checker) -> dict[str, Any] | None:
     return {"unit": unit, "direction": direction, "yellow": yellow, "green": green}
 
 
+CHANGE_KINDS = ("added", "changed", "removed")
+
+
+def _changes(raw: Any, ck: _Checker) -> list[dict[str, Any]]:
+    """The version's change note: one entry per code (pillar, indicator or criterion) that differs from the
+    parent version, each with its kind and what changed, in both languages."""
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list):
+        ck.add("version.changes", _("must be a list of {code, kind, note} entries"))
+        return []
+    changes, seen = [], set()
+    for index, item in enumerate(raw):
+        path = f"version.changes[{index}]"
+        if not isinstance(item, dict):
+            ck.add(path, _("must be an entry {code, kind, note}"))
+            continue
+        code = ck.code(item.get("code"), f"{path}.code")
+        if code in seen:
+            ck.add(f"{path}.code", _("code “%(code)s” is listed twice") % {"code": code})
+        seen.add(code)
+        kind = item.get("kind") or "changed"
+        if kind not in CHANGE_KINDS:
+            ck.add(f"{path}.kind", _("must be added, changed or removed"))
+        changes.append({"code": code, "kind": kind, "note": ck.text(item.get("note"), f"{path}.note")})
+    return changes
+
+
+def _check_changes(doc: dict[str, Any], ck: _Checker) -> None:
+    """A change entry names a code of this version, except a removed one, which it no longer holds."""
+    codes = {p["code"] for p in doc["pillars"]}
+    for pillar in doc["pillars"]:
+        for indicator in pillar["indicators"]:
+            codes.add(indicator["code"])
+            codes.update(c["code"] for c in indicator["criteria"])
+    for index, change in enumerate(doc["version"].get("changes") or []):
+        present = change["code"] in codes
+        if change["kind"] == "removed" and present:
+            ck.add(f"version.changes[{index}].code", _("“%(code)s” is still in this version") % change)
+        elif change["kind"] != "removed" and not present:
+            ck.add(f"version.changes[{index}].code", _("“%(code)s” is not in this version") % change)
+
+
 def normalise(raw: Any) -> dict[str, Any]:
     """Check a raw document and return its canonical form; raises LibraryError listing every problem."""
     ck = _Checker()
@@ -238,6 +281,10 @@ def normalise(raw: Any) -> dict[str, Any]:
                 indicator["criteria"].append(_criterion(c_raw or {}, c_path, i_code, ck, seen))
             pillar["indicators"].append(indicator)
         doc["pillars"].append(pillar)
+    changes = _changes(ver_raw.get("changes"), ck)
+    if changes:  # absent when empty, so that versions without a change note keep their content hash
+        doc["version"]["changes"] = changes
+        _check_changes(doc, ck)
     if ck.problems:
         raise LibraryError(ck.problems)
     return doc

@@ -41,6 +41,12 @@ class FrameworkVersion(TimeStampedModel):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     notes_vi = models.TextField(_("notes (Vietnamese)"), blank=True)
     notes_en = models.TextField(_("notes (English)"), blank=True)
+    changes = models.JSONField(
+        _("change note"),
+        default=list,
+        blank=True,
+        help_text=_("What changed from the parent version, per code: [{code, kind, note: {vi, en}}]."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     effective_date = models.DateField(_("effective date"), null=True, blank=True)
     derived_from = models.ForeignKey(

@@ -74,7 +74,7 @@ def _criterion_document(c: Criterion) -> dict[str, Any]:
 def version_document(version: FrameworkVersion) -> dict[str, Any]:
     """The version as a canonical library document (docs/framework-format.md)."""
     framework = version.framework
-    return {
+    doc = {
         "format": FORMAT,
         "framework": {
             "code": framework.code,
@@ -109,6 +109,27 @@ def version_document(version: FrameworkVersion) -> dict[str, Any]:
             for p in version_tree(version)
         ],
     }
+    if version.changes:
+        doc["version"]["changes"] = [
+            {"code": c["code"], "kind": c["kind"], "note": dict(c["note"])} for c in version.changes
+        ]
+    return doc
+
+
+def version_changes(version: FrameworkVersion) -> list[dict[str, Any]]:
+    """The change note of a version, each entry with the title of its code in this version (or, for a removed
+    code, in the parent version), in the order the note gives."""
+    if not version.changes:
+        return []
+    codes = [c["code"] for c in version.changes]
+    titles: dict[str, Any] = {}
+    for source in (version.derived_from, version):
+        if source is None:
+            continue
+        for model in (Pillar, Indicator, Criterion):
+            for row in model.objects.filter(version=source, code__in=codes).only("code", "title_vi", "title_en"):
+                titles[row.code] = row
+    return [{**change, "item": titles.get(change["code"])} for change in version.changes]
 
 
 def version_by_ref(framework_code: str, version_code: str) -> FrameworkVersion | None:

@@ -175,6 +175,7 @@ def _apply_header(version: FrameworkVersion, doc: dict[str, Any]) -> None:
     v = doc["version"]
     version.title_vi, version.title_en = v["title"]["vi"], v["title"]["en"]
     version.notes_vi, version.notes_en = v["notes"]["vi"], v["notes"]["en"]
+    version.changes = v.get("changes") or []
     version.effective_date = dt.date.fromisoformat(v["effective_date"]) if v["effective_date"] else None
     version.scoring = doc["scoring"]
 
@@ -313,6 +314,7 @@ def version_derive(
     if not is_system(actor) and not access.versions_visible_to(actor).filter(pk=source.pk).exists():
         raise CatalogueRefused(_("This indicator set does not exist or is not visible to you."))
     doc = version_document(source)
+    doc["version"].pop("changes", None)  # a derived version starts with no change note of its own
     doc["version"].update(
         code=(code or "").strip(),
         title={"vi": title_vi or "", "en": title_en or ""},

@@ -59,6 +59,7 @@ def version_detail(request: HttpRequest, framework: str, version: str) -> HttpRe
         {
             "version": obj,
             "pillars": selectors.version_outline(obj),
+            "changes": selectors.version_changes(obj),
             "can_edit": access.can_edit_version(request.user, obj),
             "can_derive": access.can_derive(request.user),
         },
@@ -79,6 +80,7 @@ def indicator_detail(request: HttpRequest, framework: str, version: str, code: s
             "version": obj,
             "indicator": indicator,
             "criteria": indicator.criteria.order_by("order"),
+            "change_notes": {c["code"]: c["note"] for c in obj.changes},
             "can_edit": access.can_edit_version(request.user, obj),
             "previous_code": siblings[position - 1] if position > 0 else None,
             "next_code": siblings[position + 1] if position + 1 < len(siblings) else None,

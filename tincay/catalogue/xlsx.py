@@ -21,6 +21,7 @@ SHEET_CLASSES = "Xếp loại"
 SHEET_PILLARS = "Trụ cột"
 SHEET_INDICATORS = "Chỉ số"
 SHEET_CRITERIA = "Tiêu chí"
+SHEET_CHANGES = "Thay đổi"  # only in a revision's workbook: its change note
 
 # (column key, header) — the key is what the importer reads; headers are for people.
 CLASS_COLUMNS = [
@@ -65,6 +66,12 @@ CRITERION_COLUMNS = [
     ("direction", "Chiều (direction)"),
     ("threshold_yellow", "Ngưỡng vàng (yellow)"),
     ("threshold_green", "Ngưỡng xanh (green)"),
+]
+CHANGE_COLUMNS = [
+    ("code", "Mã (code)"),
+    ("kind", "Loại thay đổi (kind)"),
+    ("note_vi", "Nội dung thay đổi (vi)"),
+    ("note_en", "What changed (en)"),
 ]
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -194,6 +201,9 @@ def workbook_bytes(doc: dict[str, Any]) -> bytes:
                 )
     _sheet(wb, SHEET_INDICATORS, INDICATOR_COLUMNS, indicators)
     _sheet(wb, SHEET_CRITERIA, CRITERION_COLUMNS, criteria)
+    if changes := doc["version"].get("changes"):
+        rows = [[c["code"], c["kind"], c["note"]["vi"], c["note"]["en"]] for c in changes]
+        _sheet(wb, SHEET_CHANGES, CHANGE_COLUMNS, rows)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -257,6 +267,10 @@ def document_from_workbook(data: bytes) -> dict[str, Any]:
             "effective_date": _opt(kv.get("version.effective_date")),
             "derived_from": _opt(kv.get("version.derived_from")),
             "notes": {"vi": kv.get("version.notes.vi", ""), "en": kv.get("version.notes.en", "")},
+            "changes": [
+                {"code": str(r["code"]), "kind": r["kind"], "note": _pair(r, "note")}
+                for r in (_records(wb[SHEET_CHANGES], CHANGE_COLUMNS) if SHEET_CHANGES in wb.sheetnames else [])
+            ],
         },
         "scoring": {
             "levels": {n: kv.get(f"scoring.levels.{n}") for n in ("red", "yellow", "green")},
