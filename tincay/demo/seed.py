@@ -9,15 +9,16 @@ from django.core.management import call_command
 
 from tincay.accounts import services as account_services
 from tincay.accounts.choices import Role
+from tincay.audit import services as audit
 from tincay.catalogue import services as catalogue_services
 from tincay.catalogue.selectors import version_by_ref
 from tincay.demo import campaigns as demo_campaigns
-from tincay.demo.constants import DEMO_PASSWORD
+from tincay.demo.constants import DEMO_PASSWORD, POPULATIONS, REVISION
 from tincay.orgunits import services as unit_services
 from tincay.orgunits.models import AdminUnit
 
 HAI_PHONG = "31"
-BASE_REF = ("tcvn-iso-18091", "2020")
+BASE_REF = REVISION  # the local draft starts from the revised base set
 LOCAL_VERSION = "hai-phong-2026"
 
 
@@ -76,6 +77,26 @@ def demo_ward() -> AdminUnit:
     return ward
 
 
+def set_populations(actor: str) -> None:
+    """Give the demo units their (rounded, demo) populations, recorded in the audit trail. There is no service
+    for a unit's population yet: the unit lists carry none, and this is demo data."""
+    units = AdminUnit.objects.filter(key__in=POPULATIONS).only("pk", "key", "name", "population")
+    for unit in units:
+        population = POPULATIONS[unit.key]
+        if unit.population == population:
+            continue
+        before = unit.population
+        AdminUnit.objects.filter(pk=unit.pk).update(population=population)
+        audit.record(
+            actor=actor,
+            action="orgunits.population_set",
+            obj=unit,
+            before={"population": before},
+            after={"population": population},
+            reason="Dữ liệu mẫu: dân số làm tròn.",
+        )
+
+
 def seed(stdout=None) -> list[DemoUser]:
     call_command("load_framework", stdout=stdout)
     call_command("load_units", stdout=stdout)
@@ -119,6 +140,7 @@ def seed(stdout=None) -> list[DemoUser]:
             title_en="TCVN ISO 18091:2020 indicator set for Hải Phòng (2026 draft)",
             owner_unit=city,
         )
+    set_populations(actor)
     people = {u.username: u for u in user_model.objects.filter(username__in=[d.username for d in DEMO_USERS])}
     demo_campaigns.seed_pilot_campaign(actor, people["chamdiem"], people["thamdinh"])
     demo_campaigns.seed_current_campaign(actor, people)
