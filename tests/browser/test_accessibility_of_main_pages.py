@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_assessment_journey import login
@@ -28,12 +29,14 @@ def _ids() -> dict[str, int]:
         "hong_bang": pick.get(campaign__code=CURRENT, unit__key="11311"),
         "dang_lam": pick.get(campaign__code=PILOT, unit__key="11413-2025"),
         "snapshot": Snapshot.objects.filter(campaign__code=PILOT).values_list("pk", flat=True).latest("pk"),
+        "focal_point": get_user_model().objects.values_list("pk", flat=True).get(username="daumoi"),
     }
 
 
 def _role_pages(ids: dict[str, int]) -> dict[str | None, list[str]]:
     """The pages each role starts from and works in (paths under the live server); None is a visitor."""
     hai_an, hong_bang, dang_lam = ids["hai_an"], ids["hong_bang"], ids["dang_lam"]
+    local = "/catalogue/tcvn-iso-18091/hai-phong-2026"  # the coordinator's draft of a local indicator set
     return {
         None: ["/accounts/login/", "/accounts/password/reset/"],
         "quantri": ["/", "/people/", "/accounts/lockouts/", "/catalogue/", "/units/"],
@@ -53,7 +56,17 @@ def _role_pages(ids: dict[str, int]) -> dict[str | None, list[str]]:
             "/catalogue/tcvn-iso-18091/2020/indicators/4.6/",
             "/units/31/",
             "/units/11413-2025/",
+            "/units/?date=01/06/2023",
             "/people/",
+            f"/people/{ids['focal_point']}/",
+            "/people/new/",
+            f"/results/campaigns/{PILOT}/snapshots/",
+            f"/assessments/{dang_lam}/corrections/",
+            f"{local}/",
+            f"{local}/edit/",
+            f"{local}/indicators/1.1/edit/",
+            f"{local}/criteria/1.1.1/edit/",
+            "/accounts/password/change/",
         ],
         "daumoi": [
             "/",
@@ -79,8 +92,11 @@ def _role_pages(ids: dict[str, int]) -> dict[str | None, list[str]]:
 def _portal_pages(ids: dict[str, int]) -> list[str]:
     return [
         "/public/",
+        "/public/phuong-phap/",
+        "/public/tim-kiem/?q=hai+an",
         "/public/provinces/31/",
         f"/public/campaigns/{PILOT}/",
+        f"/public/campaigns/{PILOT}/phuong-phap/",
         "/public/units/11413/",
         "/public/units/11413-2025/",
         f"/public/snapshots/{ids['snapshot']}/changes/",
