@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.assessment_fixtures import complete, make_campaign
+from tincay.accounts.models import Notification
 from tincay.assessments.models import Assessment, CorrectionFrozen, ResultCorrection
 from tincay.assessments.services.corrections import result_correct
 from tincay.assessments.services.errors import AssessmentError, ConflictError, NotYours
@@ -60,6 +61,9 @@ def test_a_coordinator_corrects_a_published_result_and_it_is_recorded(users, pub
     assert score.total == pytest.approx(correction.total_after)
     event = AuditEvent.objects.filter(action="assessments.result_corrected").latest("id")
     assert event.reason == REASON and event.object_id == str(result.pk)
+    notice = Notification.objects.filter(user=users["lanhdao"]).latest("id")
+    assert result.criterion.code in notice.text and REASON in notice.text
+    assert Notification.objects.filter(user=users["daumoi"], url__contains="/corrections/").exists()
     # the record itself never changes
     correction.reason = "khác"
     with pytest.raises(CorrectionFrozen):

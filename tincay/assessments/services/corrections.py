@@ -12,10 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from tincay.accounts import services as account_services
+from tincay.accounts.choices import Role
 from tincay.accounts.roles import is_system
 from tincay.assessments import access, rules
 from tincay.assessments.choices import State
@@ -144,4 +149,39 @@ def _write(user: Any, locked: CriterionResult, changed: dict[str, Any], reason: 
         after={**correction.after, "total": correction.total_after},
         reason=reason,
     )
+    _notify(user, correction)
     return correction
+
+
+def _notify(user: Any, correction: ResultCorrection) -> None:
+    """The unit's leader and focal point learn that their published result was corrected, and why."""
+    assessment = correction.assessment
+    people = (
+        get_user_model()
+        .objects.filter(
+            memberships__unit=assessment.unit,
+            memberships__role__in=[Role.UNIT_LEADER, Role.FOCAL_POINT],
+            is_active=True,
+        )
+        .distinct()
+    )
+    params = {
+        "unit": assessment.unit.name,
+        "campaign": {
+            "vi": assessment.campaign.title_vi,
+            "en": assessment.campaign.title_en or assessment.campaign.title_vi,
+        },
+        "criterion": correction.result.criterion.code,
+        "who": getattr(user, "display_name", str(user)),
+        "reason": correction.reason[:300],
+    }
+    account_services.notify(
+        users=[p for p in people if p != user],
+        message=gettext_noop(
+            "%(unit)s — %(campaign)s: the published result of criterion %(criterion)s was corrected by %(who)s. "
+            "Reason: %(reason)s"
+        ),
+        subject=gettext_noop("Published result corrected: %(unit)s, criterion %(criterion)s"),
+        params=params,
+        url=reverse("assessments:corrections", args=[assessment.pk]),
+    )
