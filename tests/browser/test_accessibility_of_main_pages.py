@@ -110,11 +110,14 @@ def _visit_all(page: Page, base: str, paths: list[str], axe: Callable, label: st
         if response is None or response.status != 200:
             failures.append(f"[{label}] {path} answered {response and response.status}")
             continue
-        name = f"{label}{path}".strip("/").replace("/", "_") or "root"
-        try:
-            axe(page, name=f"main-pages-{name}")
-        except pytest.fail.Exception as failure:
-            failures.append(f"[{label}] {failure}")
+        _check(page, axe, f"{label}{path}".strip("/").replace("/", "_").replace("?", "_"), failures)
+
+
+def _check(page: Page, axe: Callable, name: str, failures: list[str]) -> None:
+    try:
+        axe(page, name=f"main-pages-{name}")
+    except pytest.fail.Exception as failure:
+        failures.append(f"[{name}] {failure}")
 
 
 def test_main_pages_of_every_role_on_a_desktop(live_server, seeded, page: Page, axe):
@@ -125,6 +128,13 @@ def test_main_pages_of_every_role_on_a_desktop(live_server, seeded, page: Page, 
         else:
             login(page, live_server.url, role)
         _visit_all(page, live_server.url, paths, axe, role or "visitor", failures)
+    # states reached by interaction: a branch of the unit tree opened, a page that is not there
+    page.goto(f"{live_server.url}/units/")
+    page.locator("[data-tree-toggle]").first.click()
+    expect(page.locator("[data-tree-toggle][aria-expanded=true] ~ ul li").first).to_be_visible()
+    _check(page, axe, "units-tree-opened", failures)
+    assert page.goto(f"{live_server.url}/public/units/khong-co/").status == 404
+    _check(page, axe, "not-found", failures)
     assert not failures, "\n\n".join(failures)
 
 
@@ -162,8 +172,5 @@ def test_pages_used_on_the_move_on_a_phone(live_server, seeded, page: Page, axe)
     expect(
         page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Bộ chỉ số")
     ).to_be_visible()
-    try:
-        axe(page, name="main-pages-phone-menu-open")
-    except pytest.fail.Exception as failure:
-        failures.append(f"[phone menu open] {failure}")
+    _check(page, axe, "phone-menu-open", failures)
     assert not failures, "\n\n".join(failures)
