@@ -150,3 +150,32 @@ def test_the_board_offers_confirmation_not_a_direct_publication(client_for, appr
     body = client_for("dieuphoi").get(f"/campaigns/{approved.code}/").content.decode()
     form = body[body.index(f'action="/campaigns/{approved.code}/publish/"') - 40 :]
     assert 'method="get"' in form[:80]
+
+
+def test_who_may_publish_on_the_confirmation_page_is_what_the_workflow_says(users, stranger, approved):
+    from tincay.assessments.access import PUBLISHERS, actor_for, assessments_publishable_by
+    from tincay.assessments.services.campaigns import forget_actor
+
+    for user in [*users.values(), stranger]:
+        forget_actor(user)
+        expected = [a for a in approved.assessments.filter(state="approved").order_by("unit__sort_key")]
+        expected = [a for a in expected if PUBLISHERS & actor_for(user, a).effective_roles()]
+        assert assessments_publishable_by(user, approved) == expected, user.username
+
+
+def test_the_confirmation_page_runs_a_fixed_number_of_queries(client_for, approved):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("quantri")
+    url = f"/campaigns/{approved.code}/publish/"
+    counts = []
+    for keys in (["11413"], ["11413", "11311", "31", "00004"]):
+        approved.assessments.exclude(unit__key__in=keys).update(state="scored")
+        approved.assessments.filter(unit__key__in=keys).update(state="approved")
+        client.get(url)  # scores refreshed on the first visit
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url).content.decode()
+        assert body.count('<th scope="row"') == len(keys)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
