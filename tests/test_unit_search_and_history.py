@@ -59,3 +59,13 @@ def test_result_pages_link_to_the_next_page_keeping_the_search(client_for):
     assert 'href="?q=xa%20tan&amp;date=&amp;page=2"' in page.content.decode()
     second = client_for("quantri").get("/units/", {"q": "xa tan", "page": 2})
     assert second.context["page"].number == 2
+
+
+def test_the_2023_tree_without_the_pre_2025_list_opens_hai_phong_and_says_what_is_missing(client_for):
+    # Only today's tree and the pilot history are loaded: 2023 is Hải Phòng (its six pilot districts) and Hải
+    # Dương (merged into it in 2025, nothing below it loaded); no ward of 2025 stands as a root.
+    page = client_for("quantri").get("/units/", {"date": "01/06/2023"})
+    roots = {u.key: u.child_count for u in page.context["page"]}
+    assert roots == {"31-2025": 6, "30-2025": 0}
+    html = page.content.decode()
+    assert "(chưa nạp các đơn vị trực thuộc)" in html or "(the units below it are not loaded)" in html
