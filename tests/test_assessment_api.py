@@ -40,17 +40,24 @@ def test_transition_refusals_carry_reasons(setup):
     assert response.status_code == 403 and any("chưa" in r or "not" in r for r in reasons)
 
 
-def test_listing_and_detail_with_scores_and_actions(setup):
+def _outsider(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_listing_and_detail_with_scores_and_actions(setup, stranger):
     assessment, api = setup
     listing = api("daumoi").get("/api/v1/assessments/", {"campaign": assessment.campaign.code}).json()
     assert [a["unit"] for a in listing["results"]] == ["11413"]
     detail = api("daumoi").get(f"/api/v1/assessments/{assessment.pk}/").json()
     assert detail["actions"] == ["submit"] and set(detail["scores"]) == {"self", "scorer", "final"}
-    assert api("xem").get(f"/api/v1/assessments/{assessment.pk}/").status_code == 404
+    assert api("xem").get(f"/api/v1/assessments/{assessment.pk}/").status_code == 200  # viewers follow it, read only
+    assert _outsider(stranger).get(f"/api/v1/assessments/{assessment.pk}/").status_code == 404
     assert len(api("chamdiem").get(f"/api/v1/assessments/{assessment.pk}/results/").json()) > 200
 
 
-def test_evidence_upload_link_and_download(setup):
+def test_evidence_upload_link_and_download(setup, stranger):
     assessment, api = setup
     pdf = b"%PDF-1.4\n%%EOF\n"
     created = api("daumoi").post(
@@ -78,4 +85,4 @@ def test_evidence_upload_link_and_download(setup):
     assert linked.status_code == 201 and document in linked.json()["evidence"]
     download = api("chamdiem").get(f"/api/v1/documents/{document}/download/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
-    assert api("xem").get(f"/api/v1/documents/{document}/download/").status_code == 404
+    assert _outsider(stranger).get(f"/api/v1/documents/{document}/download/").status_code == 404
