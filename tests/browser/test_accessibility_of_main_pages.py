@@ -138,7 +138,7 @@ def test_main_pages_of_every_role_on_a_desktop(live_server, seeded, page: Page, 
     assert not failures, "\n\n".join(failures)
 
 
-def test_public_portal_on_a_desktop_and_a_phone_in_both_languages(live_server, seeded, page: Page, axe):
+def test_public_portal_on_a_desktop_and_a_phone_in_both_languages(live_server, seeded, page: Page, axe, shot):
     failures: list[str] = []
     paths = _portal_pages(_ids())
     _visit_all(page, live_server.url, paths, axe, "portal-desktop", failures)
@@ -152,6 +152,17 @@ def test_public_portal_on_a_desktop_and_a_phone_in_both_languages(live_server, s
     _visit_all(page, live_server.url, paths[:3], axe, "portal-english", failures)
     page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
+
+    # keyboard: the first Tab reaches the skip link, which leads past the navigation into the main content
+    page.goto(f"{live_server.url}/public/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Chuyển đến nội dung chính")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    shot("a11y-skip-link-focused")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null"), "Tab after the skip link left <main>"
     assert not failures, "\n\n".join(failures)
 
 
