@@ -75,7 +75,9 @@ def test_a_clarification_question_reaches_the_contributor(live_server, seeded, p
     row.get_by_role("button", name="Hỏi", exact=True).click()
     expect(page.locator(".alert-success")).to_be_visible()
     page.goto(f"{base}/assessments/{assessment.pk}/")
-    page.get_by_role("button", name="Gửi yêu cầu giải trình").click()
+    with translation.override("vi"):
+        send = gettext("Send clarification questions")
+    page.get_by_role("button", name=send).click()
     expect(page.locator(".alert-success")).to_be_visible()
 
     # the contributor sees the notice and follows it to the question
