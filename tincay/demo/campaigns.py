@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tincay.accounts import services as account_services
 from tincay.accounts.choices import Role
+from tincay.assessments import scoring
 from tincay.assessments.choices import CampaignRole, State
 from tincay.assessments.models import Assessment, Campaign
 from tincay.assessments.services import campaigns, evidence, imports, results, transitions
@@ -79,7 +80,7 @@ def _values_for(criterion: Criterion, levels: dict[str, str], rng: random.Random
     """One measurement per distinct level: the scorer keeps the unit's figure when they agree on the level."""
     values: dict[str, Decimal] = {}
     by_level: dict[str, Decimal] = {}
-    for track in ("final", "scorer", "self"):
+    for track in reversed(scoring.TRACKS):  # the final figure first; the others keep it when their level agrees
         level = levels.get(track)
         if level:
             by_level.setdefault(level, measured_value(criterion, level, rng))
