@@ -179,3 +179,12 @@ def test_the_confirmation_page_runs_a_fixed_number_of_queries(client_for, approv
         assert body.count('<th scope="row"') == len(keys)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_demo_pilot_has_one_snapshot_of_its_published_units():
+    """The seed records the pilot's publication by import (a state reached on paper) and cuts one snapshot."""
+    from tincay.assessments.models import Campaign
+
+    pilot = Campaign.objects.get(code="thi-diem-hai-phong-2023")
+    snapshot = pilot.snapshots.get()
+    assert snapshot.rows == pilot.assessments.filter(state="published").count() > 0
