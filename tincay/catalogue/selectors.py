@@ -122,13 +122,14 @@ def version_changes(version: FrameworkVersion) -> list[dict[str, Any]]:
     if not version.changes:
         return []
     codes = [c["code"] for c in version.changes]
+    sources = [pk for pk in (version.derived_from_id, version.pk) if pk]
     titles: dict[str, Any] = {}
-    for source in (version.derived_from, version):
-        if source is None:
-            continue
-        for model in (Pillar, Indicator, Criterion):
-            for row in model.objects.filter(version=source, code__in=codes).only("code", "title_vi", "title_en"):
-                titles[row.code] = row
+    for model in (Pillar, Indicator, Criterion):  # three queries; this version's title wins over the parent's
+        rows = model.objects.filter(version_id__in=sources, code__in=codes).only(
+            "version_id", "code", "title_vi", "title_en"
+        )
+        for row in sorted(rows, key=lambda r: r.version_id == version.pk):
+            titles[row.code] = row
     return [{**change, "item": titles.get(change["code"])} for change in version.changes]
 
 
