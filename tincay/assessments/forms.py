@@ -98,6 +98,12 @@ class CorrectionForm(FinalResultForm):
         help_text=_("Required. Shown on the public page with the date of the correction."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["final_comment"].label = _(
+            "Council's comment (internal; required when the final level differs from the scorer's)"
+        )
+
 
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
