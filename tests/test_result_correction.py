@@ -243,3 +243,18 @@ def test_the_correction_lists_run_a_fixed_number_of_queries(client_for, users, p
                 assert client.get(url).status_code == 200
             counts.setdefault(url, []).append(len(queries))
     assert all(len(set(n)) == 1 for n in counts.values()), counts  # one, two, three corrections: same count
+
+
+def test_a_correction_waits_for_the_next_snapshot_and_is_then_included(client, client_for, users, published):
+    _correct(users["dieuphoi"], _result(published), final_level="red")
+    url = f"/results/campaigns/{published.campaign.code}/snapshots/"
+    coordinator = client_for("dieuphoi")
+    assert (
+        "1 correction after publication is not in any snapshot yet"
+        in coordinator.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    coordinator.post(url)
+    assert published.campaign.snapshots.count() == 2
+    assert "not in any snapshot yet" not in coordinator.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client.get("/public/units/11413/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Included in the open-data snapshot of" in body
