@@ -105,7 +105,7 @@ def result_correct(*, user: Any, result: Any, data: Any, reason: Any, revision: 
         loaded = None
     changed = {name: value for name, value in cleaned.items() if getattr(locked, name) != value}
     if not errors and not changed:
-        errors.add("__all__", _("Nothing changed: change the final level, value or reason of the result."))
+        errors.add("__all__", _("Nothing changed: change the final level, the value or the council's comment."))
     if errors:
         raise AssessmentError(errors.errors)
     if locked.revision != loaded:
