@@ -98,7 +98,7 @@ def test_htmx_assigns_and_answers_with_the_changed_lines_only(client_for, assess
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "3 indicators assigned: 1.1, 1.2, 2.8." in html
+    assert response.status_code == 200 and "Đã giao 3 chỉ số: 1.1, 1.2, 2.8." in html
     assert html.count('hx-swap-oob="true"') == 3 and "Hoàng Văn Công" in html and "<main" not in html
     assert _stored(assessment) == dict.fromkeys(THREE, users["congchuc"].pk)
 

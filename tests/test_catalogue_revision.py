@@ -195,3 +195,17 @@ def test_a_version_derived_from_the_revision_starts_without_a_change_note(users)
     doc = version_document(derived)
     assert "changes" not in doc["version"] and derived.content_hash == library.content_hash(doc)
     assert version_load_document(doc=doc, actor="load_framework")[1] == "unchanged"
+
+
+@pytest.mark.django_db
+def test_shares_of_a_plan_may_exceed_100_in_the_revision_only():
+    """Revenue against the estimate and jobs against the plan can pass 100%: the revision says “% of the plan”, so
+    the 0–100 rule of a share no longer refuses a unit that did better than planned; the 2020 version keeps “%”."""
+    from tincay.assessments import rules
+    from tincay.catalogue.models import Criterion
+
+    for code in ("1.4.6", "2.2.5"):
+        revised = Criterion.objects.get(indicator__version=version_by_ref(FRAMEWORK, REVISION), code=code)
+        original = Criterion.objects.get(indicator__version=version_by_ref(FRAMEWORK, BASE), code=code)
+        assert not rules.is_percent(revised) and rules.is_percent(original)
+        assert revised.measure_unit_vi.startswith("% ")

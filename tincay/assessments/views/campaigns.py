@@ -134,8 +134,7 @@ def campaign_board(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "counts": selectors.state_counts(rows),
             "can_manage": can_manage,
-            "can_publish": can_manage
-            or campaign.members.filter(user=request.user, role=CampaignRole.COUNCIL).exists(),
+            "can_publish": can_manage or campaign.members.filter(user=request.user, role=CampaignRole.COUNCIL).exists(),
             **team.board_people(campaign, rows, can_manage=can_manage),
             "approved": sum(1 for r in rows if r.assessment.state == State.APPROVED),
             "published": sum(1 for r in rows if r.assessment.state == State.PUBLISHED),
