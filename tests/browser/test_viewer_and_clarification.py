@@ -17,6 +17,7 @@ from tincay.orgunits.models import AdminUnit
 
 pytestmark = pytest.mark.browser
 CURRENT = "hai-phong-2026"
+PHONE = {"width": 390, "height": 844}
 
 
 def login(page: Page, base: str, username: str) -> None:
@@ -39,6 +40,11 @@ def test_the_viewer_follows_the_campaign_in_progress(live_server, seeded, page: 
     assert page.locator("form[action*='/team/'], form[action*='/publish/'], a[href*='/remove/']").count() == 0
     shot("people-viewer-campaign-board")
     axe(page)
+    page.set_viewport_size(PHONE)  # the same board on a phone: the units still listed, nothing to write
+    expect(table.get_by_role("link", name="Phường Hải An")).to_be_visible()
+    shot("people-viewer-campaign-board-phone")
+    axe(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     table.get_by_role("link", name="Phường Hải An").click()
     expect(page.locator("h1")).to_contain_text("Phường Hải An")
@@ -94,6 +100,10 @@ def test_a_clarification_question_reaches_the_contributor(live_server, seeded, p
     expect(page).to_have_url(f"{base}/assessments/{assessment.pk}/indicators/1.7/")
     expect(page.locator(f"#c-{target.pk}")).to_contain_text("Đề nghị cung cấp biên bản niêm yết dự toán năm 2026?")
     shot("people-contributor-clarification-question")
+    axe(page)
+    page.set_viewport_size(PHONE)  # the contributor on a phone: the question is readable where the answer goes
+    expect(page.locator(f"#c-{target.pk}")).to_contain_text("Đề nghị cung cấp biên bản niêm yết dự toán năm 2026?")
+    shot("people-contributor-clarification-question-phone")
     axe(page)
 
 
