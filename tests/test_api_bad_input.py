@@ -374,3 +374,16 @@ def test_a_result_patch_sent_as_a_form_is_a_415_in_the_one_shape(world):
     response = _api(world["users"], "daumoi").patch(url, data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 415 and response.json()["errors"]["__all__"]
     assert _stored(world["assessment"]) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here/", "/api/v1/assessments/L%C3%A1K9/results/t%0A/evidence/true/", "/api/v2/"]
+)
+def test_an_api_address_without_a_route_answers_json(client, path):
+    """Found by schemathesis: a path segment no route accepts (a newline) reached Django's HTML 404."""
+    response = client.delete(path)
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"]
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from tincay.assessments import access as assessment_access
 from tincay.assessments.choices import State
@@ -32,3 +34,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404``: an API address that matches no route answers JSON like every other API error (the
+    schema promises JSON); pages get ``404.html`` in the reader's language."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found: no API endpoint has this address.")}, status=404)
+    return page_not_found(request, exception)
