@@ -35,10 +35,21 @@ HA_NOI = "01"
 
 
 def pytest_configure(config):
-    """Tests hash passwords with a fast hasher; production keeps Django's PBKDF2 default."""
+    """Tests hash passwords with a fast hasher (production keeps Django's PBKDF2 default) and keep uploaded files
+    in a folder of their own, removed afterwards, never in the ``var/media`` that ``make run`` serves."""
+    import tempfile
+
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config._tincay_media = tempfile.TemporaryDirectory(prefix="tincay-test-media-")
+    settings.MEDIA_ROOT = config._tincay_media.name
+
+
+def pytest_unconfigure(config):
+    media = getattr(config, "_tincay_media", None)
+    if media is not None:
+        media.cleanup()
 
 
 @pytest.fixture(scope="session")

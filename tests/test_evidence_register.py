@@ -115,3 +115,18 @@ def test_attach_from_the_register_and_by_upload_on_the_indicator_page(client_for
     assert "Ảnh bảng tin" in page and f"/documents/{document.pk}/link/" in page
     client.post(f"{url}{document.pk}/remove/")
     assert set(result.documents.values_list("title", flat=True)) == {"Ảnh bảng tin"}
+
+
+def test_content_already_in_storage_is_not_stored_twice(client_for):
+    """A file is named by its content: a row that no longer points to it (a re-seeded database) does not make
+    the same content land again under a suffixed name."""
+    client = client_for("daumoi")
+    _upload(client, "Quyết định 15.pdf", PDF)
+    first = Document.objects.get(number="15/QĐ-UBND")
+    storage, folder = first.file.storage, first.file.name.rsplit("/", 1)[0]
+    files = sorted(storage.listdir(folder)[1])
+    Document.objects.filter(pk=first.pk).update(file="", url="https://haian.gov.vn/qd-15", number="15-cu/QĐ-UBND")
+    assert _upload(client, "Quyết định 15 (bản sao).pdf", PDF).status_code == 302
+    again = Document.objects.get(number="15/QĐ-UBND")
+    assert again.file.name.endswith(f"{again.sha256}.pdf") and storage.exists(again.file.name)
+    assert sorted(storage.listdir(folder)[1]) == files

@@ -138,10 +138,15 @@ def document_create(*, user: Any, unit: Any, data: Any, upload: Any = None) -> D
         document.sha256, document.size = checked.sha256, checked.size
         document.content_type, document.original_name = checked.content_type, checked.original_name
         existing = Document.objects.filter(unit=unit, sha256=checked.sha256).exclude(file="").first()
+        name = storage_name(checked)
+        stored = document.file.field.generate_filename(document, name)  # where save() would put it
+        storage = document.file.storage
         if existing is not None:
             document.file.name = existing.file.name  # same content already stored: share the file
+        elif storage.exists(stored) and storage.size(stored) == checked.size:
+            document.file.name = stored  # content-addressed: a file left by an earlier database (a re-seed) is it
         else:
-            document.file.save(storage_name(checked), File(upload), save=False)
+            document.file.save(name, File(upload), save=False)
     document.save()
     audit.record(actor=user, action="assessments.document_created", obj=document, after=_document_snapshot(document))
     return document
