@@ -18,9 +18,15 @@ UNIT_TYPE_WORDS = ("thành phố", "tỉnh", "quận", "huyện", "thị xã", "
 _UNIT_PREFIX = re.compile(rf"^({'|'.join(UNIT_TYPE_WORDS)})\s+", re.IGNORECASE)
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters (NUL, escapes…) turned into spaces: what a search may send to the
+    database (PostgreSQL refuses NUL in text, and no name holds a control character)."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
 def fold(text: str) -> str:
     """Lower-case text without diacritics, for search: "Đằng Lâm" -> "dang lam"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    decomposed = unicodedata.normalize("NFD", printable(text).casefold().replace("đ", "d"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Length
 
-from tincay.common.text import UNIT_TYPE_WORDS, fold
+from tincay.common.text import UNIT_TYPE_WORDS, fold, printable
 from tincay.orgunits.access import units_visible_to
 from tincay.orgunits.choices import LinkRole
 from tincay.orgunits.models import AdminUnit, LineageEvent, LineageLink
@@ -40,7 +40,8 @@ def _exact_name(query: str) -> Q:
     """The folded name is the query, with or without its type word ("hoang van thu", "phuong hoang van thu"),
     or the query is the unit's code or key."""
     folded = fold(query)
-    exact = Q(code=query.strip()) | Q(key=query.strip())
+    code = " ".join(printable(query).split())
+    exact = Q(code=code) | Q(key=code)
     for prefix in ("", *(f"{fold(word)} " for word in UNIT_TYPE_WORDS)):
         exact |= Q(search_text=Concat(Value(f"{prefix}{folded} "), F("code")))
     return exact

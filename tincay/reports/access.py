@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tincay.assessments import access
 from tincay.assessments.models import Assessment, Campaign
+from tincay.common.text import printable
 from tincay.orgunits.access import get_unit_for_user, units_visible_to
 from tincay.orgunits.models import AdminUnit, PeerGroup
 from tincay.orgunits.selectors import name_rank, units_by_name
@@ -52,7 +53,8 @@ def results_scope(user: Any, code: str, unit_text: str = "", group_code: str = "
     if campaign is None:
         return None
     assessments = access.assessments_visible_to(user)
-    unit, error, text = None, "", unit_text.strip()
+    unit, error, text = None, "", " ".join(printable(unit_text).split())
+    group_code = printable(group_code).strip()
     if text:
         unit, error = find_unit(user, text, campaign)
         if unit is not None:
