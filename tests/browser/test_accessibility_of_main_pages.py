@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_assessment_journey import login
+from tests.browser.signing_in import login
 from tincay.assessments.models import Assessment
 from tincay.reports.models import Snapshot
 

@@ -10,19 +10,11 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from tests.assessment_fixtures import make_campaign
+from tests.browser.signing_in import login
 from tincay.assessments.models import Assessment, IndicatorAssignment
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("TinCay@2026")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("link", name="Đăng xuất").or_(page.get_by_role("button", name="Đăng xuất"))).to_be_visible()
 
 
 def step(page: Page, base: str, pk: int, label: str, reason: str = "") -> None:

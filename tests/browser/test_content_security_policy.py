@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_assessment_journey import login
+from tests.browser.signing_in import login
 from tincay.assessments.models import Document
 from tincay.orgunits.models import AdminUnit
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.signing_in import login
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +22,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def _login(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    login(page, base, username, PASSWORD)
     expect(page.locator("#waiting-title")).to_be_visible()
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.assessment_fixtures import complete, make_campaign
-from tests.browser.test_assessment_journey import login
+from tests.browser.signing_in import login
 from tincay.assessments.models import Assessment
 
 pytestmark = pytest.mark.browser

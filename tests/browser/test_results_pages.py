@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_assessment_journey import login
+from tests.browser.signing_in import login
 from tincay.assessments.models import Assessment
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -18,6 +17,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from tests.assessment_fixtures import make_campaign
+from tests.browser.signing_in import login
 from tincay.assessments.models import Assessment, CriterionResult
 from tincay.assessments.services import results
 
@@ -37,15 +37,6 @@ SAVE_COUNTER = """
   };
 })();
 """
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("TinCay@2026")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))  # on a phone the menu (and its sign-out) is folded
 
 
 def fresh(result: CriterionResult) -> CriterionResult:

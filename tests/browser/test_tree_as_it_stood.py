@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_assessment_journey import login
+from tests.browser.signing_in import login
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}

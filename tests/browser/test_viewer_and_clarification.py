@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from tests.assessment_fixtures import make_campaign
+from tests.browser.signing_in import login
 from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment, IndicatorAssignment
 from tincay.orgunits.models import AdminUnit
@@ -18,15 +19,6 @@ from tincay.orgunits.models import AdminUnit
 pytestmark = pytest.mark.browser
 CURRENT = "hai-phong-2026"
 PHONE = {"width": 390, "height": 844}
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("TinCay@2026")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("link", name="Đăng xuất").or_(page.get_by_role("button", name="Đăng xuất"))).to_be_visible()
 
 
 def test_the_viewer_follows_the_campaign_in_progress(live_server, seeded, page: Page, shot, axe):
