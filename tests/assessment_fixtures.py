@@ -118,3 +118,20 @@ def checks_off() -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+def percent_result(assessment):
+    """A result of a percentage criterion (higher is better) whose green threshold lies in 80–87 and yellow at or
+    below 80: "87,5" is green there, and 80 is not."""
+    return (
+        assessment.results.select_related("criterion__indicator")
+        .filter(
+            criterion__type="performance",
+            criterion__measure_unit_vi="%",
+            criterion__direction="higher_is_better",
+            criterion__threshold_green__gt=80,
+            criterion__threshold_green__lte=87,
+            criterion__threshold_yellow__lte=80,
+        )
+        .first()
+    )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.assessment_fixtures import module_campaign
+from tests.assessment_fixtures import module_campaign, percent_result
 from tincay.assessments import scoring, selectors
 from tincay.assessments.models import CriterionResult
 
@@ -17,18 +17,7 @@ pytestmark = pytest.mark.usefixtures("english")
 def world(django_db_setup, django_db_blocker):
     with module_campaign(django_db_blocker, "muc-cua-so-do", {"own": "11413"}) as campaign:
         assessment = campaign.assessments.get()
-        percent = (
-            assessment.results.select_related("criterion__indicator")
-            .filter(
-                criterion__type="performance",
-                criterion__measure_unit_vi="%",
-                criterion__direction="higher_is_better",
-                criterion__threshold_green__gt=80,
-                criterion__threshold_green__lte=87,
-                criterion__threshold_yellow__lte=80,
-            )
-            .first()
-        )
+        percent = percent_result(assessment)
         yield assessment, percent
 
 

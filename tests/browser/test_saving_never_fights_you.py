@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from tests.assessment_fixtures import make_campaign
+from tests.assessment_fixtures import make_campaign, percent_result
 from tests.browser.signing_in import login
 from tincay.assessments.models import Assessment, CriterionResult
 from tincay.assessments.services import results
@@ -124,18 +124,7 @@ def test_saving_never_fights_you(live_server, seeded, page: Page, shot, axe, tmp
     assert (stored.self_level, stored.narrative, stored.revision) == ("yellow", "Lãnh đạo sửa lần hai.", 4)
 
     # 3. "87,5" in a percentage criterion: stored as 87.5, the level its thresholds give shown beside it
-    percent = (
-        assessment.results.select_related("criterion__indicator")
-        .filter(
-            criterion__type="performance",
-            criterion__measure_unit_vi="%",
-            criterion__direction="higher_is_better",
-            criterion__threshold_green__gt=80,
-            criterion__threshold_green__lte=87,
-            criterion__threshold_yellow__lte=80,
-        )
-        .first()
-    )
+    percent = percent_result(assessment)
     page.goto(f"{base}/assessments/{assessment.pk}/indicators/{percent.criterion.indicator.code}/")
     row = page.locator(f"#c-{percent.pk}")
     value = row.get_by_label("Giá trị đo được")
