@@ -73,12 +73,15 @@ INSTALLED_APPS = [
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "tincay.common",
     "tincay.accounts",
     "tincay.audit",
     "tincay.orgunits",
     "tincay.catalogue",
     "tincay.assessments",
+    "tincay.improvement",
+    "tincay.rollout",
     "tincay.reports",
     "tincay.portal",
     "tincay.api",
@@ -242,6 +245,20 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("TINCAY_DEFAULT_FROM_EMAIL", "TinCậy <no-reply@localhost>")
+
+# Background jobs (django.tasks): the database queue by default, worked by `manage.py db_worker`; the periodic
+# jobs (reminders) can also run from cron (`manage.py send_reminders`). TINCAY_TASKS_BACKEND=immediate runs each
+# job inline in the request that enqueues it (tests, a one-process demo).
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_TASKS_BACKEND = env_str("TINCAY_TASKS_BACKEND", "database")
+if _TASKS_BACKEND not in _TASKS_BACKENDS:
+    raise ImproperlyConfiguredEnv(
+        f"TINCAY_TASKS_BACKEND must be one of {', '.join(_TASKS_BACKENDS)}, got {_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_TASKS_BACKEND], "QUEUES": ["default"]}}
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
