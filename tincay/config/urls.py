@@ -15,6 +15,8 @@ urlpatterns = [
     path("catalogue/", include("tincay.catalogue.urls")),
     path("", include("tincay.orgunits.urls")),
     path("", include("tincay.assessments.urls")),
+    path("improvement/", include("tincay.improvement.urls")),
+    path("rollout/", include("tincay.rollout.urls")),
     path("", include("tincay.reports.urls")),
     path("public/", include("tincay.portal.urls")),
     path("api/v1/", include("tincay.api.urls")),
