@@ -88,6 +88,13 @@ def rollup(actions: Iterable[Weighted]) -> int | None:
             continue
         total += action.weight * action.progress
         weights += action.weight
+    return weighted_share(total, weights)
+
+
+def weighted_share(total: int, weights: int) -> int | None:
+    """Σ weight × progress ÷ Σ weight rounded to a whole percent, from the two sums (computed here or by the
+    database: the coordinator's view sums in SQL and divides here, so both give the same figure); None when no
+    weight counts."""
     if not weights:
         return None
     return round(total / weights)
