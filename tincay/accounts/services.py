@@ -246,13 +246,16 @@ def notify(
     message: str = "",
     params: Mapping[str, Any] | None = None,
     subject: str = "",
+    in_app: bool = True,
+    email: bool = True,
 ) -> int:
     """Tell people about something that concerns them: an in-app notice and an e-mail (after commit).
 
     Give ``message`` (an English msgid marked with ``gettext_noop``) and ``params`` so each reader sees the notice in
     their language (:mod:`tincay.accounts.messages`), and ``subject`` (a msgid with the same params) saying what
     happened and for which unit; the e-mail carries Vietnamese then English. ``text`` alone is a notice already
-    written in one language (kept for older callers).
+    written in one language (kept for older callers). ``in_app`` / ``email`` switch a channel off (reminder rules
+    choose their channels).
     """
     users = [u for u in users if u is not None]
     stored = {key: messages.param(value) for key, value in (params or {}).items()}
@@ -260,10 +263,11 @@ def notify(
         text = messages.render(message, stored, "vi")
     if not text:
         raise ValueError("notify needs a message or a text")
-    Notification.objects.bulk_create(
-        [Notification(user=u, text=text[:500], message=message[:500], params=stored, url=url) for u in users]
-    )
-    addresses = [u.email for u in users if u.email]
+    if in_app:
+        Notification.objects.bulk_create(
+            [Notification(user=u, text=text[:500], message=message[:500], params=stored, url=url) for u in users]
+        )
+    addresses = [u.email for u in users if u.email] if email else []
     if addresses:
         parts = messages.both(message, stored) if message else [text]
         titles = messages.both(subject, stored) if subject else []
