@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tincay.portal import views
+from tincay.portal import views, views_progress
 
 app_name = "portal"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("units/<str:key>/", views.unit, name="unit"),
     path("snapshots/<int:pk>.<str:fmt>", views.snapshot_file, name="snapshot_file"),
     path("snapshots/<int:pk>/changes/", views.snapshot_diff, name="snapshot_changes"),
+    path("progress/", views_progress.provinces, name="progress"),
+    path("progress/<str:key>/", views_progress.province, name="progress_province"),
+    path("units/<str:key>/programme/", views_progress.unit, name="progress_unit"),
+    path("evidence/<int:pk>/", views_progress.evidence, name="progress_evidence"),
 ]
