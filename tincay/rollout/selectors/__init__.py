@@ -1,0 +1,1 @@
+"""Reads of the rollout, user-scoped, with a constant number of queries whatever the data size."""
