@@ -317,7 +317,7 @@ def reminder_rule_deactivate(*, actor: Any, rule: Any, today: dt.date | None = N
 
 
 def _unit_prefixes(path: str) -> list[str]:
-    """"31/11413/" → ["31/", "31/11413/"]: the paths of the unit and of every unit above it."""
+    """ "31/11413/" → ["31/", "31/11413/"]: the paths of the unit and of every unit above it."""
     keys = [k for k in path.split("/") if k]
     return ["".join(f"{k}/" for k in keys[: i + 1]) for i in range(len(keys))]
 
@@ -361,8 +361,7 @@ def resolve_recipients(recipients: Iterable[str], action: Action) -> list[Any]:
 # --- sending ------------------------------------------------------------------------------------------------------
 
 DUE_IN = gettext_noop(
-    "%(unit)s: action «%(action)s» of the action programme «%(programme)s» is due on %(deadline)s "
-    "(%(days)s days left)."
+    "%(unit)s: action «%(action)s» of the action programme «%(programme)s» is due on %(deadline)s (%(days)s days left)."
 )
 DUE_IN_ONE = gettext_noop(
     "%(unit)s: action «%(action)s» of the action programme «%(programme)s» is due on %(deadline)s (1 day left)."
@@ -499,16 +498,16 @@ def _send_for_action(
         .first()
     )
     if action is None or not _is_open(action):
-        summary["cancelled"] += _claim(
-            [row[0] for row in rows], ReminderState.CANCELLED, gettext_noop("The action was finished or cancelled."), now
-        )
+        closed = gettext_noop("The action was finished or cancelled.")
+        summary["cancelled"] += _claim([row[0] for row in rows], ReminderState.CANCELLED, closed, now)
         return
     send, skip = _plan(rows, rules)
     summary["skipped"] += _claim(skip, ReminderState.SKIPPED, gettext_noop("A later reminder was sent instead."), now)
     for pk in send:
         rule = rules[next(row[1] for row in rows if row[0] == pk)]
         if not rule.is_active:
-            summary["cancelled"] += _claim([pk], ReminderState.CANCELLED, gettext_noop("The rule is switched off."), now)
+            off = gettext_noop("The rule is switched off.")
+            summary["cancelled"] += _claim([pk], ReminderState.CANCELLED, off, now)
             continue
         if _claim([pk], ReminderState.SENT, f"{worker}", now) != 1:
             summary["claimed_by_others"] += 1
