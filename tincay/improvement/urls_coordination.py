@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The coordinator's view of programmes: the page (GET filters campaign, province, group, page) and its CSV."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from tincay.improvement.views import coordination
+
+urlpatterns = [
+    path("coordination/", coordination.coordination_page, name="coordination"),
+    path("coordination/export.csv", coordination.coordination_export, name="coordination_export"),
+]
