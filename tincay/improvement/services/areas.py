@@ -75,25 +75,7 @@ def _figures(assessment: Assessment) -> dict[Key, Figures]:
     final = AssessmentScore.objects.filter(assessment_id=assessment.pk, track=TRACK).first()
     indicator_scores = final.indicators if final else {}
     scheme = assessment.campaign.version.scoring
-    results = (
-        CriterionResult.objects.filter(assessment_id=assessment.pk)
-        .select_related("criterion__indicator__pillar")
-        .only(
-            "na",
-            "final_level",
-            "final_value",
-            "criterion__code",
-            "criterion__order",
-            "criterion__weight",
-            "criterion__type",
-            "criterion__threshold_yellow",
-            "criterion__threshold_green",
-            "criterion__direction",
-            "criterion__indicator__code",
-            "criterion__indicator__order",
-            "criterion__indicator__pillar__order",
-        )
-    )
+    results = CriterionResult.objects.filter(assessment_id=assessment.pk).select_related("criterion__indicator__pillar")
     figures: dict[Key, Figures] = {}
     weights: dict[int, float] = {}
     indicators: dict[int, Indicator] = {}
