@@ -476,9 +476,9 @@ def public_evidence(pk: int) -> Document | None:
     if document is None:
         return None
     programmes = public_programmes().values("pk")
-    on_actions = Action.documents.through.objects.filter(
-        document_id=pk, action__programme__in=programmes
-    ).values_list("action_id", "action__programme__approved_version__content")
+    on_actions = Action.documents.through.objects.filter(document_id=pk, action__programme__in=programmes).values_list(
+        "action_id", "action__programme__approved_version__content"
+    )
     on_updates = ProgressUpdate.documents.through.objects.filter(
         Q(document_id=pk) & Q(progressupdate__action__programme__in=programmes)
     ).values_list("progressupdate__action_id", "progressupdate__action__programme__approved_version__content")
