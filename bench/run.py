@@ -48,8 +48,32 @@ def quiet(*args: str) -> Callable[[], None]:
     return lambda: call_command(*args, stdout=open(os.devnull, "w"))
 
 
+# ``--only NAME`` (``make bench BENCH_ARGS="--only rollout"``): the base data, then only that module's run().
+ONLY = {"rollout": "bench.rollout"}
+
+
+def _only() -> str | None:
+    args = sys.argv[1:]
+    if "--only" not in args:
+        return None
+    name = args[args.index("--only") + 1] if args.index("--only") + 1 < len(args) else ""
+    if name not in ONLY:
+        sys.exit(f"--only takes one of: {', '.join(sorted(ONLY))}")
+    return name
+
+
 def main() -> None:
+    only = _only()
     print(f"database: {connection.vendor}; repeat {REPEAT} per page", flush=True)
+    if only:
+        import importlib
+
+        timed("migrate (empty database)", quiet("migrate", "--no-input"))
+        timed("load catalogue", quiet("load_framework"))
+        timed("load national tree today (34 + 3,321)", quiet("load_units"))
+        timed("seed_demo (accounts, roles, departments, draft)", quiet("seed_demo"))
+        importlib.import_module(ONLY[only]).run()
+        return
     timed("migrate (empty database)", quiet("migrate", "--no-input"))
     timed("load catalogue (234 criteria), first load", quiet("load_framework"))
     timed("load catalogue again (idempotent, unchanged)", quiet("load_framework"))
@@ -76,6 +100,9 @@ def main() -> None:
 
     print("\n  assessments (issue 3)")
     assessments_bench.run()
+    from bench import rollout as rollout_bench
+
+    rollout_bench.run()
     subprocess.run([sys.executable, "-m", "bench.worker_memory"], check=True)
 
 
