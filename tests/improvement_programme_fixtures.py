@@ -83,20 +83,25 @@ def fields(assessment: Assessment, **extra: Any) -> dict[str, Any]:
     return data
 
 
-def make_programme(assessment: Assessment, *, n_actions: int = 0, approve: bool = False) -> Programme:
+def make_programme(
+    assessment: Assessment, *, n_actions: int = 0, approve: bool = False, actor: str = "daumoi", **extra: Any
+) -> Programme:
+    """A programme of ``assessment`` with ``n_actions`` valid actions (``extra`` changes their fields)."""
     programme = programmes.programme_create(
-        actor=user("daumoi"), assessment=assessment, title="Chương trình hành động 2026", summary="Cải thiện."
+        actor=user(actor), assessment=assessment, title="Chương trình hành động 2026", summary="Cải thiện."
     )
     for i in range(n_actions):
         programme.refresh_from_db()
         actions.action_create(
-            actor=user("daumoi"),
+            actor=user(actor),
             programme=programme,
             revision=programme.revision,
-            **fields(assessment, title=f"Hành động {i + 1}"),
+            **fields(assessment, **{"title": f"Hành động {i + 1}", **extra}),
         )
     programme.refresh_from_db()
     if approve:
-        programmes.programme_approve(actor=user("lanhdao"), programme=programme, revision=programme.revision)
+        programmes.programme_approve(
+            actor=user("quantri" if actor == "quantri" else "lanhdao"), programme=programme, revision=programme.revision
+        )
         programme.refresh_from_db()
     return programme

@@ -63,15 +63,24 @@ def test_programme_page_and_list_roll_up_the_same_way(campaign):
     specs = [
         {"status": "done", "progress": 100, "weight": 1, "budget_vnd": 1_000_000},
         {"status": "in_progress", "progress": 20, "weight": 3, "budget_vnd": 500_000},
-        {"status": "not_started", "weight": 1, "budget_vnd": 0, "deadline": dt.date(2020, 1, 1),
-         "starts_on": None},
+        {
+            "status": "not_started",
+            "progress": None,
+            "weight": 1,
+            "budget_vnd": 0,
+            "deadline": dt.date(2020, 1, 1),
+            "starts_on": None,
+        },
     ]
     made = []
     for i, spec in enumerate(specs):
         programme.refresh_from_db()
         made.append(
             actions.action_create(
-                actor=daumoi, programme=programme, revision=programme.revision, **fields(assessment, **spec, title=f"A{i}")
+                actor=daumoi,
+                programme=programme,
+                revision=programme.revision,
+                **fields(assessment, **spec, title=f"A{i}"),
             )
         )
     programme.refresh_from_db()

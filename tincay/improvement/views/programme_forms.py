@@ -120,9 +120,13 @@ class ActionForm(forms.Form):
         f["documents"].choices = _documents_choices(options["documents"])
 
     def service_fields(self) -> dict[str, Any]:
+        """The typed values for the service. A new status with the progress left as it was loaded takes the new
+        status's default progress (the service's rule for a progress not given)."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "revision"}
         for name in ("department", "responsible"):
             data[name] = data[name] or None
+        if data.get("status") != self.initial.get("status") and data.get("progress") == self.initial.get("progress"):
+            data["progress"] = None
         return data
 
 
