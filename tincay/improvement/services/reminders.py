@@ -95,18 +95,15 @@ def _schedule(wanted: set[tuple[int, dt.date]], *, action_id: int | None = None,
     per action and day). Returns how many rows became pending."""
     if not wanted:
         return 0
-    existing = Reminder.objects.filter(due_on__in={due for _key, due in wanted})
+    # no long IN lists: a rule may reach every action of the country
+    existing = Reminder.objects.filter(due_on__gte=min(due for _key, due in wanted))
     existing = existing.filter(action_id=action_id) if action_id is not None else existing.filter(rule_id=rule_id)
-    if action_id is not None:
-        existing = existing.filter(rule_id__in={key for key, _due in wanted})
-    else:
-        existing = existing.filter(action_id__in={key for key, _due in wanted})
     found: dict[tuple[int, dt.date], tuple[int, str]] = {}
     for pk, r_id, a_id, due, state in existing.values_list("pk", "rule_id", "action_id", "due_on", "state"):
         found[(r_id if action_id is not None else a_id, due)] = (pk, state)
     revive = [found[key][0] for key in wanted if key in found and found[key][1] == ReminderState.CANCELLED]
-    if revive:
-        Reminder.objects.filter(pk__in=revive, state=ReminderState.CANCELLED).update(
+    for start in range(0, len(revive), BATCH):
+        Reminder.objects.filter(pk__in=revive[start : start + BATCH], state=ReminderState.CANCELLED).update(
             state=ReminderState.PENDING, note=""
         )
     new = [
@@ -392,13 +389,11 @@ def reminder_message(deadline: dt.date, today: dt.date) -> str:
 
 
 def action_url(action: Action) -> str:
-    """The action's page (the programmes part names it), else the reminders of the action."""
-    for name, args in (("improvement:action", [action.pk]), ("improvement:action_detail", [action.pk])):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return reverse("improvement:action_reminders", args=[action.pk])
+    """The action's page (programmes part), else the page of the action's reminders."""
+    try:
+        return reverse("improvement:action", args=[action.pk])
+    except NoReverseMatch:
+        return reverse("improvement:action_reminders", args=[action.pk])
 
 
 def _worker_name(worker: str | None) -> str:

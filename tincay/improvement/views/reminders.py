@@ -98,7 +98,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if rule
         else {"is_active": True, "channels": [Channel.IN_APP]}
     )
-    form = ReminderRuleForm(request.POST or None, initial=initial)
+    form = ReminderRuleForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, rule)
         if saved is not None:
