@@ -60,13 +60,11 @@ def criterion(assessment: Assessment, type_: str = "management") -> Any:
 
 
 def fields(assessment: Assessment, **extra: Any) -> dict[str, Any]:
-    """A complete, valid action of the assessment's programme."""
+    """A complete, valid action of the assessment's programme (``extra`` replaces fields)."""
     crit = criterion(assessment)
     data = {
         "title": "Rà soát quy trình tiếp nhận hồ sơ",
         "description": "Rà soát và chuẩn hóa quy trình.",
-        "department": department(assessment),
-        "responsible": user("congchuc"),
         "starts_on": dt.date(2026, 1, 5),
         "deadline": dt.date(2026, 12, 31),
         "budget_vnd": 1_500_000,
@@ -79,6 +77,10 @@ def fields(assessment: Assessment, **extra: Any) -> dict[str, Any]:
         "indicators": [crit.indicator],
         "criteria": [crit],
     }
+    if "department" not in extra:
+        data["department"] = department(assessment)
+    if "responsible" not in extra:
+        data["responsible"] = user("congchuc")
     data.update(extra)
     return data
 
