@@ -41,12 +41,12 @@ def _count(client, url: str) -> int:
 
 @pytest.mark.parametrize("persona", ["dieuphoi", "xem"])
 def test_board_export_and_entry_queries_do_not_grow_with_units(users, client_for, campaign, persona):
-    small = make_rollout(users, "nho", campaign=campaign)
+    communes = AdminUnit.objects.filter(path__startswith="31/", level="commune", valid_to__isnull=True)
+    five = [OWN, SIBLING, *communes.exclude(key__in=[OWN, SIBLING]).order_by("key").values_list("key", flat=True)[:3]]
+    small = make_rollout(users, "nho", campaign=campaign, keys=five)  # one unit in each phase: every gate computed
     _spread(small)
     big = make_rollout(users, "lon", campaign=campaign)
-    more = AdminUnit.objects.filter(path__startswith="31/", level="commune", valid_to__isnull=True).exclude(
-        key__in=[OWN, SIBLING]
-    )
+    more = communes.exclude(key__in=[OWN, SIBLING])
     phases.rollout_add_units(actor=users["dieuphoi"], rollout=big, units=list(more), on=dt.date(2026, 1, 5))
     _spread(big)
     assert RolloutUnit.objects.filter(rollout=big).count() > 100
@@ -54,5 +54,4 @@ def test_board_export_and_entry_queries_do_not_grow_with_units(users, client_for
     for suffix in ("", "?stuck=1", "?phase=training&q=hai", "export.csv", f"units/{OWN}/"):
         few = _count(client, f"/rollout/nho/{suffix}")
         many = _count(client, f"/rollout/lon/{suffix}")
-        assert few == many, (suffix, few, many)
-        assert many <= 25, (suffix, many)
+        assert many <= few <= 25, (suffix, few, many)  # an empty page skips its gate queries

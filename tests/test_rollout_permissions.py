@@ -86,10 +86,18 @@ def test_posts_by_role(users, client_for, persona):
 
 
 def test_adding_units_and_opening_rollouts_by_role(users, client_for):
+    from tincay.orgunits.models import AdminUnit
+
     rollout = make_rollout(users)
+    another = (
+        AdminUnit.objects.filter(path__startswith="31/", level="commune", valid_to__isnull=True)
+        .exclude(key__in=[OWN, SIBLING])
+        .order_by("key")
+        .first()
+    )
     for persona, expected in (("xem", 403), ("lanhdao", 403), ("chamdiem", 404), ("dieuphoi", 302)):
         response = client_for(persona).post(
-            f"/rollout/{rollout.code}/add-units/", {"unit_codes": "11410", "on": "01/02/2026"}
+            f"/rollout/{rollout.code}/add-units/", {"unit_codes": another.key, "on": "01/02/2026"}
         )
         assert response.status_code == expected, persona
     response = client_for("dieuphoi").post(
