@@ -257,8 +257,12 @@ def _prune_drafts(question: SurveyQuestion, kind_changed: bool) -> None:
         if question.kind == QuestionKind.CHOICE and value not in keys:
             answer.delete()
         elif question.kind == QuestionKind.MULTI and isinstance(value, list) and not set(value) <= keys:
-            answer.value = [k for k in value if k in keys]
-            answer.save(update_fields=["value"])
+            kept = [k for k in value if k in keys]
+            if kept:
+                answer.value = kept
+                answer.save(update_fields=["value"])
+            else:
+                answer.delete()
 
 
 @transaction.atomic
