@@ -381,13 +381,13 @@ PINNED = {
 
 
 def count_queries(client, url: str) -> int:
+    client.get(url)  # warm what is cached per process (the approved versions' plans)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
 
 
 def test_query_counts_are_pinned_whatever_the_number_of_actions_and_units(client, world, users):
-    client.get("/public/")  # warm what is cached per process
     before = {url: count_queries(client, url) for url in PINNED}
     assert before == PINNED
     # more approved actions, updates, evidence, programmes and units
@@ -404,3 +404,14 @@ def test_query_counts_are_pinned_whatever_the_number_of_actions_and_units(client
     after = {url: count_queries(client, url) for url in PINNED}
     assert after == PINNED
     assert len(progress.unit_programmes(AdminUnit.objects.get(key=DANG_LAM))[0][0].actions) == 16
+
+
+def test_lists_read_each_approved_version_once_per_process(client, world):
+    count_queries(client, "/public/progress/")
+    progress._plans_cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        assert 'aria-valuenow="60"' in client.get("/public/progress/").content.decode()
+    assert len(cold) == PINNED["/public/progress/"] + 1
+    with CaptureQueriesContext(connection) as warm:
+        assert 'aria-valuenow="60"' in client.get("/public/progress/").content.decode()
+    assert len(warm) == PINNED["/public/progress/"]
