@@ -131,14 +131,14 @@ def _cells(entry: RolloutUnit, phases: list[PhaseDefinition], records: list[Phas
     return cells
 
 
-def _rows(rollout, entries, phases, stuck_ids_q, today, *, with_gates: bool = True) -> list[Row]:
+def _rows(rollout: Rollout, entries: Any, phases: list[PhaseDefinition], today: dt.date) -> list[Row]:
     entries = list(entries)
     records: dict[int, list[PhaseRecord]] = {e.pk: [] for e in entries}
     for record in PhaseRecord.objects.filter(rollout_unit_id__in=list(records)).order_by("entered_on", "id"):
         records[record.rollout_unit_id].append(record)
     threshold = threshold_days(rollout)
     last = phases[-1].key if phases else ""
-    gates = current_phase_gates(rollout, entries, phases, today=today) if with_gates else {}
+    gates = current_phase_gates(rollout, entries, phases, today=today)
     rows = []
     for entry in entries:
         days = (today - entry.phase_since).days
@@ -175,7 +175,7 @@ def rollout_board(
         total=sum(c.units for c in counts),
         stuck_total=sum(c.stuck for c in counts),
         threshold=threshold_days(rollout),
-        rows=_rows(rollout, current_page.object_list, phases, stuck, today),
+        rows=_rows(rollout, current_page.object_list, phases, today),
         page=current_page,
         today=today,
     )
@@ -186,7 +186,7 @@ def rollout_board_all(user: Any, rollout: Rollout, filters: Filters, *, today: d
     today = today or timezone.localdate()
     phases = template_phases(rollout.template_id)
     stuck = stuck_q(rollout, phases, today)
-    rows = _rows(rollout, _filtered(_base(user, rollout), filters, stuck), phases, stuck, today)
+    rows = _rows(rollout, _filtered(_base(user, rollout), filters, stuck), phases, today)
     return Board(
         rollout, phases, filters, [], len(rows), sum(r.stuck for r in rows), threshold_days(rollout), rows, None, today
     )

@@ -43,6 +43,7 @@ from tincay.rollout.models import PhaseDefinition, PhaseRecord, PhaseTemplate, R
 TEXT_LIMIT = 2_000
 TITLE_LIMIT = 300
 MAX_UNITS = 12_000
+RESERVED_CODES = {"new", "training"}  # /rollout/new/, /rollout/training/sign-in/
 KEEP: Any = object()  # "leave this document as it is" in unit_documents_record
 
 
@@ -188,6 +189,8 @@ def rollout_create(
     code_text = _text(errors, "code", code, required=True, limit=60)
     if code_text and (not all(c.isascii() and (c.isalnum() or c in "-_") for c in code_text)):
         errors.add("code", _("Use only letters without diacritics, digits and dashes (e.g. hai-phong-2026)."))
+    elif code_text in RESERVED_CODES:
+        errors.add("code", _("This code names a page of the application: choose another."))
     elif code_text and Rollout.objects.filter(code=code_text).exists():
         errors.add("code", _("Another rollout already has this code: choose another."))
     title = _text(errors, "title_vi", title_vi, required=True, limit=TITLE_LIMIT)
