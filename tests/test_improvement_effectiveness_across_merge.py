@@ -11,6 +11,7 @@ from tincay.assessments.access import assessments_visible_to
 from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment
 from tincay.assessments.services.scores import scores_refresh
+from tincay.demo.campaigns import CURRENT_CODE, PILOT_CODE
 from tincay.improvement.models import ActionVerdict
 from tincay.improvement.selectors import effectiveness as selectors
 from tincay.improvement.services import effectiveness as services
@@ -20,12 +21,14 @@ pytestmark = pytest.mark.django_db
 
 def _pilot() -> Assessment:
     return Assessment.objects.select_related("campaign__version", "unit").get(
-        unit__key=DANG_LAM_2023, campaign__year=2023
+        unit__key=DANG_LAM_2023, campaign__code=PILOT_CODE
     )
 
 
 def _hai_an_2026() -> Assessment:
-    return Assessment.objects.select_related("campaign__version", "unit").get(unit__key=HAI_AN, campaign__year=2026)
+    return Assessment.objects.select_related("campaign__version", "unit").get(
+        unit__key=HAI_AN, campaign__code=CURRENT_CODE
+    )
 
 
 def _pilot_criteria(pilot: Assessment) -> dict[str, object]:

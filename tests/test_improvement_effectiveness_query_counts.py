@@ -14,8 +14,8 @@ from tincay.improvement.models import Action, ActionVerdict, ImprovementArea
 
 pytestmark = pytest.mark.django_db
 
-EFFECTIVENESS_QUERIES = 30
-CYCLE_QUERIES = 30
+EFFECTIVENESS_QUERIES = 21
+CYCLE_QUERIES = 28
 
 
 @pytest.fixture(scope="module")
