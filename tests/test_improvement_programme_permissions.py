@@ -127,6 +127,7 @@ def test_progress_on_own_departments_action_only(data, client_of, who):
 
 def test_focal_point_drafts_and_leader_approves(data, client_of):
     programme, own = data["programme"], data["own"]
+    programme.refresh_from_db()
     crit = own.campaign.version.criteria.filter(type="management").order_by("order").first()
     new = client_of("daumoi").post(
         f"/improvement/programmes/{programme.pk}/actions/new/",
@@ -161,6 +162,7 @@ def test_focal_point_drafts_and_leader_approves(data, client_of):
 
 def test_assigned_person_is_notified(data):
     programme, own = data["programme"], data["own"]
+    programme.refresh_from_db()
     congchuc = user("congchuc")
     before = Notification.objects.filter(user=congchuc).count()
     actions.action_create(actor=user("daumoi"), programme=programme, revision=programme.revision, **fields(own))
@@ -184,12 +186,24 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-PAGE_QUERIES = 20
-INDEX_QUERIES = 12
+# the programme page and the list, for the unit leader (session, user and scopes included)
+PAGE_QUERIES = 15
+INDEX_QUERIES = 8
 
 
 def test_query_counts_do_not_grow_with_actions(data, client_of):
     programme, own = data["programme"], data["own"]
+    programme.refresh_from_db()
+    actions.progress_post(
+        actor=user("daumoi"),
+        action=data["economy"],
+        on=timezone.localdate(),
+        title="Khởi động",
+        note="",
+        progress=10,
+        status="in_progress",
+        document_ids=[],
+    )
     client = client_of("lanhdao")
     url = f"/improvement/programmes/{programme.pk}/"
     client.get(url)
@@ -214,5 +228,4 @@ def test_query_counts_do_not_grow_with_actions(data, client_of):
             document_ids=[doc.pk],
         )
     large = (_count(client, url), _count(client, "/improvement/"))
-    assert small == large
-    assert large[0] <= PAGE_QUERIES and large[1] <= INDEX_QUERIES, large
+    assert small == large == (PAGE_QUERIES, INDEX_QUERIES)
