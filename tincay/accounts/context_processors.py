@@ -22,6 +22,8 @@ def navigation(request: Any) -> dict[str, Any]:
         items.append((reverse("assessments:campaigns"), _("Campaigns")))
         unread = user.notifications.filter(read_at__isnull=True).count()
         if user_scopes(user):
+            items.append((reverse("improvement:index"), _("Action programmes")))
+            items.append((reverse("rollout:index"), _("Rollout")))
             items.append((reverse("orgunits:index"), _("Administrative units")))
         if has_role(user, Role.ADMIN, Role.COORDINATOR):
             items.append((reverse("orgunits:people"), _("Users and roles")))

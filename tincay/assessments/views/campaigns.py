@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from tincay.assessments.views import team
 from tincay.catalogue.access import versions_visible_to
 from tincay.catalogue.choices import VersionStatus
 from tincay.common.errors import InvalidInput, add_to_form
+from tincay.common.text import printable
 from tincay.orgunits.access import units_reached_by
 from tincay.orgunits.models import AdminUnit, PeerGroup
 from tincay.orgunits.selectors import units_on
@@ -123,22 +125,44 @@ def _campaign_form_errors(error: InvalidInput) -> InvalidInput:
 
 @login_required
 def campaign_board(request: HttpRequest, code: str) -> HttpResponse:
+    """The state of every unit, narrowed (province, state, name, late) and paged: a national campaign's board costs
+    what a small one does."""
     campaign = _campaign_or_404(request, code)
-    rows = selectors.campaign_board(campaign, access.assessments_visible_to(request.user))
+    filters = _board_filters(request)
+    board = selectors.campaign_board_page(
+        campaign, access.assessments_visible_to(request.user), filters, request.GET.get("page")
+    )
     can_manage = access.can_manage_campaign(request.user, campaign)
+    by_state = {value: n for value, _label, n in board.counts}
     return render(
         request,
         "assessments/board.html",
         {
             "campaign": campaign,
-            "rows": rows,
-            "counts": selectors.state_counts(rows),
+            "rows": board.rows,
+            "board": board,
+            "filters": filters,
+            "query": urlencode(filters.as_query()),
+            "states": [(value, label) for value, label, _n in board.counts],
+            "counts": board.counts,
             "can_manage": can_manage,
             "can_publish": can_manage or campaign.members.filter(user=request.user, role=CampaignRole.COUNCIL).exists(),
-            **team.board_people(campaign, rows, can_manage=can_manage),
-            "approved": sum(1 for r in rows if r.assessment.state == State.APPROVED),
-            "published": sum(1 for r in rows if r.assessment.state == State.PUBLISHED),
+            **team.board_people(campaign, board.rows, can_manage=can_manage),
+            "approved": by_state.get(State.APPROVED, 0),
+            "published": by_state.get(State.PUBLISHED, 0),
         },
+    )
+
+
+def _board_filters(request: HttpRequest) -> selectors.BoardFilters:
+    """The board's filters as typed; an unknown province or state narrows nothing (the form shows all)."""
+    province_key = printable(request.GET.get("province", "")).strip()
+    state = request.GET.get("state", "")
+    return selectors.BoardFilters(
+        province=AdminUnit.objects.filter(key=province_key).first() if province_key else None,
+        state=state if state in State.values else "",
+        query=" ".join(printable(request.GET.get("q", "")).split())[:100],
+        late=request.GET.get("late") == "1",
     )
 
 
