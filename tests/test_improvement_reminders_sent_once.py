@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from tests.reminder_fixtures import DEADLINE, english, make_action, notices, reminder_campaign, run_days
+from tincay.accounts.models import Notification
 from tincay.improvement.choices import Channel, ReminderRecipient, ReminderState
 from tincay.improvement.models import Reminder, ReminderRule
 from tincay.improvement.services import reminders as service
@@ -98,6 +101,38 @@ def test_a_claimed_row_is_not_claimed_again(action):
     taken = Reminder.objects.get(action=action, due_on=D - 7 * DAY)
     assert service._claim([taken.pk], ReminderState.SENT, "B", taken.sent_at) == 0
     assert Reminder.objects.get(pk=taken.pk).note == "A"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two sessions on one row: PostgreSQL only")
+def test_two_workers_with_their_own_connections_send_once_on_postgresql(django_db_blocker, campaign):
+    """Two threads, each with its own database session, run the job on the same committed rows at once."""
+    with django_db_blocker.unblock():
+        person = get_user_model().objects.get(username="congchuc")
+        made = make_action(campaign, title="Hai tiến trình cùng lúc", responsible=person)
+        reminders_reschedule(made, today=D - 30 * DAY)
+        results: dict[str, dict] = {}
+        start = threading.Barrier(2)
+
+        def work(name: str) -> None:
+            try:
+                start.wait(timeout=30)
+                results[name] = reminders_send_due(today=D - 7 * DAY, worker=name)
+            finally:
+                connections.close_all()
+
+        try:
+            threads = [threading.Thread(target=work, args=(name,)) for name in ("A", "B")]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            assert sorted(results) == ["A", "B"]
+            assert sum(r["sent"] for r in results.values()) == 1
+            assert len(notices(made)) == 1
+            assert Reminder.objects.get(action=made, due_on=D - 7 * DAY).state == ReminderState.SENT
+        finally:
+            Notification.objects.filter(params__action=made.title).delete()
+            made.delete()
 
 
 def test_channels_follow_the_rule(action, users, django_capture_on_commit_callbacks, mailoutbox):
