@@ -177,12 +177,13 @@ def generate(rng: random.Random) -> Rollout:
         assessments = {a.unit_id: a for a in Assessment.objects.filter(campaign=campaign, unit__in=communes)}
         late = [assessments[u.pk] for u in communes if phase_of[u.pk] >= 3 and u.pk in assessments]
         Assessment.objects.filter(pk__in=[a.pk for a in late]).update(submitted_at=timezone.now())
-        Programme.objects.filter(assessment__in=late).delete()
+        # programmes another benchmark made for the same assessments are kept as they are
+        free = Assessment.objects.filter(pk__in=[a.pk for a in late], programme__isnull=True)
         programmes = Programme.objects.bulk_create(
-            [Programme(assessment=a, title="Chương trình hành động") for a in late], batch_size=2000
+            [Programme(assessment=a, title="Chương trình hành động") for a in free], batch_size=2000
         )
         if programmes and programmes[0].pk is None:
-            programmes = list(Programme.objects.filter(assessment__in=late))
+            programmes = list(Programme.objects.filter(assessment__in=free, approved_version__isnull=True))
         now = timezone.now()
         versions = ProgrammeVersion.objects.bulk_create(
             [ProgrammeVersion(programme=p, number=1, content={}, approved_at=now) for p in programmes], batch_size=2000
