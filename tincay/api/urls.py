@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from tincay.accounts.api import TokenObtain
-from tincay.api import assessments, results, views
+from tincay.api import assessments, improvement, results, rollout, views
 from tincay.api.errors import NotFoundView
 
 app_name = "api"
@@ -36,6 +36,37 @@ urlpatterns = [
     path("results/units/<str:key>/trend/", results.Trend.as_view(), name="results-trend"),
     path("public/campaigns/<slug:code>/snapshots/", results.Snapshots.as_view(), name="public-snapshots"),
     path("assessments/<int:pk>/transitions/", assessments.TransitionCreate.as_view(), name="transitions"),
+    # issue 10: areas to improve, action programmes, coordination, effectiveness, reminders (tincay/api/improvement.py)
+    path("assessments/<int:pk>/areas/", improvement.AreaList.as_view(), name="areas"),
+    path("assessments/<int:pk>/areas/suggest/", improvement.AreasSuggest.as_view(), name="areas-suggest"),
+    path("assessments/<int:pk>/areas/accept/", improvement.AreasAcceptView.as_view(), name="areas-accept"),
+    path("assessments/<int:pk>/areas/<int:area>/decide/", improvement.AreaDecideView.as_view(), name="area-decide"),
+    path("programmes/", improvement.ProgrammeList.as_view(), name="programmes"),
+    path("programmes/<int:pk>/", improvement.ProgrammeDetail.as_view(), name="programme"),
+    path("programmes/<int:pk>/approve/", improvement.ProgrammeApproveView.as_view(), name="programme-approve"),
+    path("programmes/<int:pk>/versions/", improvement.ProgrammeVersions.as_view(), name="programme-versions"),
+    path(
+        "programmes/<int:pk>/versions/<int:number>/",
+        improvement.ProgrammeVersionDetail.as_view(),
+        name="programme-version",
+    ),
+    path("programmes/<int:pk>/actions/", improvement.ActionList.as_view(), name="programme-actions"),
+    path("programmes/<int:pk>/effectiveness/", improvement.Effectiveness.as_view(), name="programme-effectiveness"),
+    path(
+        "programmes/<int:pk>/actions/<int:action>/verdict/",
+        improvement.VerdictRecord.as_view(),
+        name="action-verdict",
+    ),
+    path("actions/<int:pk>/", improvement.ActionDetail.as_view(), name="action"),
+    path("actions/<int:pk>/cancel/", improvement.ActionCancelView.as_view(), name="action-cancel"),
+    path("actions/<int:pk>/progress/", improvement.ProgressList.as_view(), name="action-progress"),
+    path("coordination/", improvement.Coordination.as_view(), name="coordination"),
+    path("reminder-rules/", improvement.RuleList.as_view(), name="reminder-rules"),
+    path("reminder-rules/<int:pk>/", improvement.RuleDetail.as_view(), name="reminder-rule"),
+    path("reminder-rules/<int:pk>/deactivate/", improvement.RuleDeactivate.as_view(), name="reminder-rule-off"),
+    path("reminders/", improvement.ReminderLog.as_view(), name="reminders"),
+    # issue 10: rollouts, phases, gates, preliminary survey, training (tincay/api/rollout.py)
+    *rollout.urlpatterns,
     # anything else under /api/v1/ (a malformed id, a mistyped path): a 404 in the API's body shape
     re_path(r"^.*$", NotFoundView.as_view()),
 ]
