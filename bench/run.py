@@ -49,7 +49,7 @@ def quiet(*args: str) -> Callable[[], None]:
 
 
 # ``--only NAME`` (``make bench BENCH_ARGS="--only rollout"``): the base data, then only that module's run().
-ONLY = {"rollout": "bench.rollout"}
+ONLY = {"rollout": "bench.rollout", "coordination": "bench.coordination"}
 
 
 def _only() -> str | None:
@@ -103,6 +103,9 @@ def main() -> None:
     from bench import rollout as rollout_bench
 
     rollout_bench.run()
+    from bench import coordination as coordination_bench
+
+    coordination_bench.run()
     subprocess.run([sys.executable, "-m", "bench.worker_memory"], check=True)
 
 

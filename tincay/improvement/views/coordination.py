@@ -6,6 +6,7 @@ unit people get a refusal (their own programme has its page); a campaign outside
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,12 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tincay.assessments.models import Campaign
 from tincay.common.csv_export import csv_response
-from tincay.common.text import printable
+from tincay.common.text import grouped, printable
 from tincay.improvement import access, rules
 from tincay.improvement.choices import ProgrammeStatus
 from tincay.improvement.selectors import coordination as selectors
@@ -54,6 +56,34 @@ def status_labels() -> dict[str, str]:
     return {selectors.NO_PROGRAMME: _("No programme"), **{s.value: str(s.label) for s in ProgrammeStatus}}
 
 
+@dataclass
+class ShownRow:
+    """A row of the page with what the template would otherwise work out per row (links, labels, money)."""
+
+    row: selectors.ProgrammeRow
+    url: str  # the programme, or the assessment when there is none
+    status: str
+    budget: str  # "1.500.000" (vi), "1,500,000" (en)
+
+
+def _url_pattern(name: str) -> str:
+    """The address of ``name`` with ``{}`` for its primary key: one ``reverse`` for a page of rows."""
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
+
+
+def shown_rows(rows: list[selectors.ProgrammeRow], labels: dict[str, str]) -> list[ShownRow]:
+    programme_url, assessment_url = _url_pattern("improvement:programme"), _url_pattern("assessments:detail")
+    return [
+        ShownRow(
+            row,
+            programme_url.format(row.programme_id) if row.programme_id else assessment_url.format(row.assessment_id),
+            labels.get(row.status, row.status),
+            grouped(row.budget_vnd),
+        )
+        for row in rows
+    ]
+
+
 def _query(view: selectors.Coordination) -> str:
     """The query string that keeps the campaign and the filters (pager and export links)."""
     return urlencode(
@@ -80,6 +110,10 @@ def coordination_page(request: HttpRequest) -> HttpResponse:
         context.update(
             view=view,
             page=page,
+            shown=shown_rows(list(page.object_list), labels),
+            total_budget=grouped(view.totals.budget_vnd),
+            # flags in words beside the counts (never by colour only), translated once for the page
+            words={"cancelled": _("cancelled"), "overdue": _("overdue"), "idle": _("nobody acts on")},
             query=_query(view),
             status_labels=labels,
             status_counts=[(s, labels[s], view.totals.by_status.get(s, 0)) for s in selectors.STATUS_ORDER],
@@ -105,7 +139,7 @@ def coordination_export(request: HttpRequest) -> HttpResponse:
         _("Higher-level unit"),
         _("Programme status"),
         _("Progress (%)"),
-        _("Actions"),
+        _("Number of actions"),
         _("Cancelled actions"),
         _("Overdue actions"),
         _("Budget (VND, actions not cancelled)"),

@@ -1,0 +1,219 @@
+"""Benchmark of issue 10: the coordinator's view of programmes at national size — a campaign over every commune of
+today (3,321), each with a programme of 10 actions and 5 areas to improve (4 selected, one nobody acts on) — page
+by page beside the bare SQL aggregate that computes the same per-unit figures (its floor).
+
+Run alone with ``make bench BENCH_ARGS="--only coordination"`` (or ``python -m bench.run --only coordination``):
+it needs only the units and the demo accounts. ``BENCH_COORDINATION_UNITS=200`` takes fewer communes (Hải Phòng's
+first) for a quick check. Data are written straight to the tables (the services would audit 33,000 actions); the
+campaign is its own (``bench-coordination-2026``), so the other parts' data stay as they made them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tincay.assessments.models import Assessment, Campaign
+from tincay.catalogue.models import Indicator
+from tincay.catalogue.selectors import version_by_ref
+from tincay.improvement.choices import ActionStatus, ProgrammeStatus
+from tincay.improvement.models import Action, ImprovementArea, Programme
+from tincay.improvement.rules import default_progress
+from tincay.orgunits.models import AdminUnit
+
+CODE = "bench-coordination-2026"
+REPEAT = 9
+ACTIONS_PER_PROGRAMME = 10
+AREAS_PER_UNIT = 5  # the first four selected; actions serve the first three: one area per unit nobody acts on
+STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED]
+
+# Every unit's figures from the tables alone: progress sums, actions, overdue, budget, areas nobody acts on — the
+# numbers the page shows for each unit (before paging; the totals need them all), in the page's order.
+AGGREGATE_FLOOR = """
+SELECT a.id, u.key, u.name, p.status,
+       SUM(CASE WHEN x.status IN ('not_started', 'in_progress', 'done') AND x.weight > 0
+                THEN CAST(x.weight AS BIGINT) * x.progress END),
+       SUM(CASE WHEN x.status IN ('not_started', 'in_progress', 'done') AND x.weight > 0 THEN x.weight END),
+       COUNT(x.id),
+       COUNT(CASE WHEN x.status IN ('not_started', 'in_progress') AND x.deadline < %s THEN 1 END),
+       SUM(CASE WHEN x.status IN ('not_started', 'in_progress', 'done') THEN x.budget_vnd END),
+       (SELECT COUNT(*) FROM improvement_improvementarea ar
+         WHERE ar.assessment_id = a.id AND ar.selected = TRUE
+           AND NOT EXISTS (SELECT 1 FROM improvement_action_areas l JOIN improvement_action y ON y.id = l.action_id
+                            WHERE l.improvementarea_id = ar.id AND y.status <> 'cancelled'))
+FROM assessments_assessment a
+JOIN orgunits_adminunit u ON u.id = a.unit_id
+LEFT JOIN improvement_programme p ON p.assessment_id = a.id
+LEFT JOIN improvement_action x ON x.programme_id = p.id
+WHERE a.campaign_id = %s AND u.path LIKE %s
+GROUP BY a.id, u.key, u.name, u.sort_key, p.status
+ORDER BY u.sort_key, a.id
+"""
+
+
+def _median(action) -> tuple[float, float, int]:
+    action()
+    times, queries = [], 0
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            action()
+            times.append(1000 * (time.perf_counter() - start))
+        queries = len(captured)
+    return statistics.median(times), sorted(times)[int(0.9 * (len(times) - 1))], queries
+
+
+def _floor(campaign: Campaign, path_prefix: str) -> float:
+    def run() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(AGGREGATE_FLOOR, [timezone.localdate(), campaign.pk, f"{path_prefix}%"])
+            cursor.fetchall()
+
+    return _median(run)[0]
+
+
+def _line(label: str, page: tuple[float, float, int], floor_ms: float) -> None:
+    median, p90, queries = page
+    print(
+        f"  {label:<54} {median:8.1f}ms p90 {p90:7.1f}ms {queries:4d}q   floor {floor_ms:7.1f}ms"
+        f"   ratio {median / floor_ms:5.2f}",
+        flush=True,
+    )
+
+
+def _communes() -> list[AdminUnit]:
+    """Today's communes, Hải Phòng's first (so that a small run still has the demo coordinator's units)."""
+    communes = list(AdminUnit.objects.filter(valid_to__isnull=True, level="commune").select_related("parent"))
+    communes.sort(key=lambda u: (u.parent.key != "31" if u.parent else True, u.key))
+    size = os.environ.get("BENCH_COORDINATION_UNITS")
+    return communes[: int(size)] if size else communes
+
+
+def _action(programme: Programme, number: int, today: dt.date, rng: random.Random) -> Action:
+    status = rng.choice(STATUSES)
+    progress = rng.randrange(1, 100) if status == ActionStatus.IN_PROGRESS else default_progress(status)
+    return Action(
+        programme=programme,
+        number=number,
+        title=f"Nhiệm vụ {number}",
+        deadline=today + dt.timedelta(days=rng.randrange(-180, 180)),
+        status=status,
+        progress=progress,
+        weight=rng.choice((1, 1, 1, 2, 3)),
+        budget_vnd=rng.randrange(0, 500) * 1_000_000 if rng.random() < 0.7 else None,
+    )
+
+
+def generate(rng: random.Random) -> Campaign:
+    """The campaign, its assessments, a programme of 10 actions and 5 areas per unit, written straight to the
+    tables (bulk) — the services would audit every row."""
+    communes = _communes()
+    version = version_by_ref("tcvn-iso-18091", "2020")
+    indicators = list(Indicator.objects.filter(version=version).order_by("order")[:AREAS_PER_UNIT])
+    today = timezone.localdate()
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            code=CODE,
+            title_vi="Chương trình hành động toàn quốc (đo hiệu năng)",
+            year=2026,
+            version=version,
+            self_assessment_due=today,
+            scoring_due=today,
+            appraisal_due=today,
+            publication_due=today,
+        )
+        Assessment.objects.bulk_create(
+            [Assessment(campaign=campaign, unit=u, state="published") for u in communes], batch_size=2000
+        )
+        assessments = list(campaign.assessments.order_by("pk"))
+        statuses = [ProgrammeStatus.DRAFT, ProgrammeStatus.APPROVED, ProgrammeStatus.APPROVED, ProgrammeStatus.CHANGED]
+        Programme.objects.bulk_create(
+            [Programme(assessment=a, title="Chương trình hành động", status=rng.choice(statuses)) for a in assessments],
+            batch_size=2000,
+        )
+        ImprovementArea.objects.bulk_create(
+            [
+                ImprovementArea(
+                    assessment=a, indicator=i, selected=n < AREAS_PER_UNIT - 1, rank=n + 1, priority=1, level="red"
+                )
+                for a in assessments
+                for n, i in enumerate(indicators)
+            ],
+            batch_size=5000,
+        )
+        programmes = list(Programme.objects.filter(assessment__campaign=campaign).order_by("pk"))
+        Action.objects.bulk_create(
+            [_action(p, n, today, rng) for p in programmes for n in range(1, ACTIONS_PER_PROGRAMME + 1)],
+            batch_size=5000,
+        )
+        areas: dict[int, list[int]] = {}
+        for pk, assessment_id in (
+            ImprovementArea.objects.filter(assessment__campaign=campaign)
+            .order_by("rank")
+            .values_list("pk", "assessment_id")
+        ):
+            areas.setdefault(assessment_id, []).append(pk)
+        links = Action.areas.through
+        rows = Action.objects.filter(programme__assessment__campaign=campaign).values_list(
+            "pk", "number", "programme__assessment_id"
+        )
+        links.objects.bulk_create(
+            [links(action_id=pk, improvementarea_id=areas[a][n % 3]) for pk, n, a in rows],
+            batch_size=5000,
+        )
+    return campaign
+
+
+def run() -> None:
+    rng = random.Random(18091)  # noqa: S311 - benchmark data
+    old = Campaign.objects.filter(code=CODE).first()
+    if old is not None:
+        Programme.objects.filter(assessment__campaign=old).delete()
+        old.assessments.all().delete()
+        old.delete()
+    start = time.perf_counter()
+    campaign = generate(rng)
+    n = campaign.assessments.count()
+    actions = Action.objects.filter(programme__assessment__campaign=campaign).count()
+    print(
+        f"  {'generate: programmes (10 actions, 5 areas per unit)':<54} "
+        f"{1000 * (time.perf_counter() - start):8.0f}ms  ({n:,} units, {actions:,} actions)",
+        flush=True,
+    )
+
+    def client_of(username: str):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+
+        def get(url: str):
+            def call():
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            return call
+
+        return get
+
+    admin, coordinator = client_of("quantri"), client_of("dieuphoi")
+    base = f"/improvement/coordination/?campaign={CODE}"
+    export = f"/improvement/coordination/export.csv?campaign={CODE}"
+    national = _floor(campaign, "")
+    hai_phong = campaign.assessments.filter(unit__path__startswith="31/").count()
+    print(f"\n  coordinator's programmes (issue 10): {n:,} units × {ACTIONS_PER_PROGRAMME} actions, page of 100")
+    _line(f"national view, {n:,} units (admin), first page", _median(admin(base)), national)
+    last = max(1, -(-n // 100))
+    _line(f"national view, {n:,} units (admin), page {last}", _median(admin(f"{base}&page={last}")), national)
+    _line(f"export CSV, all {n:,} units", _median(admin(export)), national)
+    if hai_phong:
+        floor_31 = _floor(campaign, "31/")
+        _line(f"coordinator of Hải Phòng, {hai_phong} units", _median(coordinator(base)), floor_31)
+        _line(f"admin narrowed to Hải Phòng, {hai_phong} units", _median(admin(base + "&province=31")), floor_31)
