@@ -29,7 +29,7 @@ from tincay.rollout.views.preparation.lookups import managed, rollout_or_404, se
 
 class SessionForm(forms.Form):
     topic = forms.CharField(label=gettext_lazy("Topic"), required=False)
-    held_on = forms.DateField(label=gettext_lazy("Date"), required=False, help_text="dd/mm/yyyy")
+    held_on = forms.DateField(label=gettext_lazy("Date held"), required=False, help_text="dd/mm/yyyy")
     level = forms.ChoiceField(label=gettext_lazy("Level"), choices=TrainingLevel.choices)
     trainer = forms.CharField(label=gettext_lazy("Trainer"), required=False)
     place = forms.CharField(label=gettext_lazy("Place"), required=False)
