@@ -111,18 +111,15 @@ def _filtered(entries: QuerySet[RolloutUnit], filters: Filters, stuck: Q) -> Que
     return entries
 
 
-def _cells(entry: RolloutUnit, phases: list[PhaseDefinition], records: list[PhaseRecord]) -> list[Cell]:
-    latest = {r.phase: r for r in records}
+def _cells(entry: RolloutUnit, phases: list[PhaseDefinition], latest: dict[str, bool]) -> list[Cell]:
+    """``latest``: phase key → whether its latest record is a skip (phases never recorded are absent)."""
     current = next((p for p in phases if p.key == entry.current_phase), None)
     cells = []
     for phase in phases:
-        record = latest.get(phase.key)
         if phase.key == entry.current_phase:
             state = "current"
-        elif record is not None and record.skipped:
-            state = "skipped"
-        elif record is not None:
-            state = "done"
+        elif phase.key in latest:
+            state = "skipped" if latest[phase.key] else "done"
         elif current is not None and phase.order < current.order:
             state = "not_recorded"
         else:
@@ -133,9 +130,14 @@ def _cells(entry: RolloutUnit, phases: list[PhaseDefinition], records: list[Phas
 
 def _rows(rollout: Rollout, entries: Any, phases: list[PhaseDefinition], today: dt.date) -> list[Row]:
     entries = list(entries)
-    records: dict[int, list[PhaseRecord]] = {e.pk: [] for e in entries}
-    for record in PhaseRecord.objects.filter(rollout_unit_id__in=list(records)).order_by("entered_on", "id"):
-        records[record.rollout_unit_id].append(record)
+    latest: dict[int, dict[str, bool]] = {e.pk: {} for e in entries}
+    rows_of_records = (
+        PhaseRecord.objects.filter(rollout_unit_id__in=list(latest))
+        .order_by("entered_on", "id")
+        .values_list("rollout_unit_id", "phase", "skipped")
+    )
+    for entry_id, phase, skipped in rows_of_records:  # tuples, not models: the export reads thousands
+        latest[entry_id][phase] = skipped
     threshold = threshold_days(rollout)
     last = phases[-1].key if phases else ""
     gates = current_phase_gates(rollout, entries, phases, today=today)
@@ -143,7 +145,7 @@ def _rows(rollout: Rollout, entries: Any, phases: list[PhaseDefinition], today: 
     for entry in entries:
         days = (today - entry.phase_since).days
         stuck = days > threshold and (entry.current_phase != last or entry.report_sent_on is None)
-        rows.append(Row(entry, days, stuck, _cells(entry, phases, records[entry.pk]), gates.get(entry.pk, [])))
+        rows.append(Row(entry, days, stuck, _cells(entry, phases, latest[entry.pk]), gates.get(entry.pk, [])))
     return rows
 
 
@@ -227,7 +229,7 @@ def entry_view(user: Any, rollout: Rollout, key: str, *, today: dt.date | None =
     threshold = threshold_days(rollout)
     days = (today - entry.phase_since).days
     stuck = days > threshold and (entry.current_phase != phases[-1].key or entry.report_sent_on is None)
-    cells = _cells(entry, phases, records)
+    cells = _cells(entry, phases, {r.phase: r.skipped for r in records})
     specs = [g for p in phases for g in p.gates]
     flat = gates_for_entries(rollout, [entry], {entry.pk: specs}, today=today)[entry.pk]
     by_phase, i = [], 0
