@@ -13,6 +13,8 @@ from tincay.audit import services as audit
 from tincay.catalogue import services as catalogue_services
 from tincay.catalogue.selectors import version_by_ref
 from tincay.demo import campaigns as demo_campaigns
+from tincay.demo import improvement as demo_improvement
+from tincay.demo import rollout as demo_rollout
 from tincay.demo.constants import DEMO_PASSWORD, POPULATIONS, REVISION
 from tincay.orgunits import services as unit_services
 from tincay.orgunits.models import AdminUnit
@@ -142,6 +144,10 @@ def seed(stdout=None) -> list[DemoUser]:
         )
     set_populations(actor)
     people = {u.username: u for u in user_model.objects.filter(username__in=[d.username for d in DEMO_USERS])}
-    demo_campaigns.seed_pilot_campaign(actor, people["chamdiem"], people["thamdinh"])
-    demo_campaigns.seed_current_campaign(actor, people)
+    pilot = demo_campaigns.seed_pilot_campaign(actor, people["chamdiem"], people["thamdinh"])
+    current = demo_campaigns.seed_current_campaign(actor, people)
+    demo_improvement.seed_pilot_programmes(actor, pilot)  # before the rollout: its gates read the programmes
+    demo_rollout.seed_pilot_rollout(actor, pilot)
+    demo_rollout.seed_current_rollout(actor, current, people)
+    demo_rollout.seed_hue_rollout(actor)
     return DEMO_USERS
