@@ -36,8 +36,10 @@ ACTIONS_PER_PROGRAMME = 10
 AREAS_PER_UNIT = 5  # the first four selected; actions serve the first three: one area per unit nobody acts on
 STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED]
 
-# Every unit's figures from the tables alone: progress sums, actions, overdue, budget, areas nobody acts on — the
-# numbers the page shows for each unit (before paging; the totals need them all), in the page's order.
+# Every unit's figures from the tables alone, in the page's order: the actions' sums per unit, then the areas nobody
+# acts on counted per unit — the numbers the page shows for each unit (before paging; the totals need them all).
+# Two statements, as the page does: a correlated count inside the grouped one runs per action row (PostgreSQL took
+# 9.9 s at national size with it, under load).
 AGGREGATE_FLOOR = """
 SELECT a.id, u.key, u.name, p.status,
        SUM(CASE WHEN x.status IN ('not_started', 'in_progress', 'done') AND x.weight > 0
@@ -45,11 +47,7 @@ SELECT a.id, u.key, u.name, p.status,
        SUM(CASE WHEN x.status IN ('not_started', 'in_progress', 'done') AND x.weight > 0 THEN x.weight END),
        COUNT(x.id),
        COUNT(CASE WHEN x.status IN ('not_started', 'in_progress') AND x.deadline < %s THEN 1 END),
-       SUM(CASE WHEN x.status IN ('not_started', 'in_progress', 'done') THEN x.budget_vnd END),
-       (SELECT COUNT(*) FROM improvement_improvementarea ar
-         WHERE ar.assessment_id = a.id AND ar.selected = TRUE
-           AND NOT EXISTS (SELECT 1 FROM improvement_action_areas l JOIN improvement_action y ON y.id = l.action_id
-                            WHERE l.improvementarea_id = ar.id AND y.status <> 'cancelled'))
+       SUM(CASE WHEN x.status IN ('not_started', 'in_progress', 'done') THEN x.budget_vnd END)
 FROM assessments_assessment a
 JOIN orgunits_adminunit u ON u.id = a.unit_id
 LEFT JOIN improvement_programme p ON p.assessment_id = a.id
@@ -57,6 +55,16 @@ LEFT JOIN improvement_action x ON x.programme_id = p.id
 WHERE a.campaign_id = %s AND u.path LIKE %s
 GROUP BY a.id, u.key, u.name, u.sort_key, p.status
 ORDER BY u.sort_key, a.id
+"""
+IDLE_FLOOR = """
+SELECT ar.assessment_id, COUNT(*)
+FROM improvement_improvementarea ar
+JOIN assessments_assessment a ON a.id = ar.assessment_id
+JOIN orgunits_adminunit u ON u.id = a.unit_id
+WHERE a.campaign_id = %s AND u.path LIKE %s AND ar.selected = TRUE
+  AND NOT EXISTS (SELECT 1 FROM improvement_action_areas l JOIN improvement_action y ON y.id = l.action_id
+                   WHERE l.improvementarea_id = ar.id AND y.status <> 'cancelled')
+GROUP BY ar.assessment_id
 """
 
 
@@ -76,6 +84,8 @@ def _floor(campaign: Campaign, path_prefix: str) -> float:
     def run() -> None:
         with connection.cursor() as cursor:
             cursor.execute(AGGREGATE_FLOOR, [timezone.localdate(), campaign.pk, f"{path_prefix}%"])
+            cursor.fetchall()
+            cursor.execute(IDLE_FLOOR, [campaign.pk, f"{path_prefix}%"])
             cursor.fetchall()
 
     return _median(run)[0]
@@ -182,6 +192,9 @@ def run() -> None:
         old.delete()
     start = time.perf_counter()
     campaign = generate(rng)
+    if connection.vendor == "postgresql":  # fresh bulk rows: plan with their statistics, not the defaults
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     n = campaign.assessments.count()
     actions = Action.objects.filter(programme__assessment__campaign=campaign).count()
     print(
