@@ -30,8 +30,7 @@ from tests.test_api_schema_fuzz import (  # noqa: F401 - fixtures and the sessio
 )
 from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment
-from tincay.improvement.models import Programme
-from tincay.improvement.services import areas as area_services
+from tincay.improvement.models import ImprovementArea, Programme
 from tincay.rollout.services import preparation
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +46,9 @@ def pins(users):
     Assessment.objects.filter(pk=assessment.pk).update(state=State.APPROVED)
     assessment.refresh_from_db()
     Programme.objects.filter(assessment=assessment).delete()
-    area = area_services.areas_suggest(actor=users["daumoi"], assessment=assessment)[0]
+    area = ImprovementArea.objects.filter(assessment=assessment).first() or ImprovementArea.objects.create(
+        assessment=assessment, indicator=assessment.campaign.version.indicators.order_by("order").first()
+    )
     programme = make_programme(own_assessment(assessment.campaign), n_actions=1)
     rollout = make_rollout(users, code="api10-fuzz")
     preparation.questionnaire_use_default(actor=users["dieuphoi"], rollout=rollout)
