@@ -91,7 +91,7 @@ def test_question_editor_page_keeps_what_was_typed(client_for, rollout):
     text = page.content.decode()
     assert page.status_code == 200
     assert 'value="Hệ thống nào đang dùng?"' in text and "a | Hai" in text and "invalid-feedback" in text
-    assert not SurveyQuestion.objects.exists()
+    assert not SurveyQuestion.objects.filter(rollout=rollout).exists()
 
 
 @pytest.mark.parametrize("direction", ["left", "", None, 1])
@@ -119,7 +119,7 @@ def test_questionnaire_is_the_coordinators(users, rollout, who):
         services.question_create(actor=users[who], rollout=rollout, **GOOD_QUESTION)
     with pytest.raises(Refused):
         services.questionnaire_use_default(actor=users[who], rollout=rollout)
-    assert not SurveyQuestion.objects.exists()
+    assert not SurveyQuestion.objects.filter(rollout=rollout).exists()
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_answers_of_the_wrong_shape_are_refused(users, rollout, answers, submit)
     services.questionnaire_use_default(actor=users["dieuphoi"], rollout=rollout)
     with pytest.raises(InvalidInput):
         services.survey_answers_save(actor=users["daumoi"], entry=entry_of(rollout), answers=answers, submit=submit)
-    assert not SurveyAnswer.objects.exists()
+    assert not SurveyAnswer.objects.filter(rollout_unit__rollout=rollout).exists()
 
 
 @pytest.mark.parametrize("who", ["congchuc", "xem", "chamdiem"])
@@ -144,7 +144,7 @@ def test_only_the_units_leader_focal_point_or_coordinator_answer(users, rollout,
         services.survey_answers_save(
             actor=users["daumoi"], entry=entry_of(rollout, other_commune().key), answers={"staff-total": "3"}
         )
-    assert not SurveyAnswer.objects.exists()
+    assert not SurveyAnswer.objects.filter(rollout_unit__rollout=rollout).exists()
 
 
 def test_empty_questionnaire_cannot_be_answered(users, rollout):
@@ -187,7 +187,7 @@ def test_session_refuses_bad_input(users, client_for, rollout, change, field):
     with pytest.raises(InvalidInput) as caught:
         services.training_session_create(actor=users["dieuphoi"], rollout=rollout, **data)
     assert caught.value.messages_for(field), caught.value.errors
-    assert not TrainingSession.objects.exists()
+    assert not TrainingSession.objects.filter(rollout=rollout).exists()
     pages_still_answer(client_for, rollout)
 
 
@@ -206,7 +206,7 @@ def test_session_units_and_materials_belong_to_the_rollout(users, rollout):
             **SESSION,
         )
     assert caught.value.messages_for("materials")
-    assert not TrainingSession.objects.exists()
+    assert not TrainingSession.objects.filter(rollout=rollout).exists()
 
 
 @pytest.mark.parametrize("who", ["lanhdao", "daumoi", "congchuc", "xem", "thamdinh"])
@@ -219,7 +219,7 @@ def test_sessions_and_attendance_are_the_organisers(users, rollout, who):
         services.attendance_add(actor=users[who], session=session, name="Ai đó", unit=ward)
     with pytest.raises(Refused):
         services.attendance_code_open(actor=users[who], session=session, minutes=10)
-    assert not Attendance.objects.exists()
+    assert not Attendance.objects.filter(session__rollout=rollout).exists()
     session.refresh_from_db()
     assert session.attendance_code == ""
 
@@ -250,11 +250,11 @@ def test_attendance_by_name_refuses_bad_input(users, rollout, change, field):
     with pytest.raises(InvalidInput) as caught:
         services.attendance_add(actor=users["dieuphoi"], session=session, **data)
     assert caught.value.messages_for(field)
-    assert not Attendance.objects.exists()
+    assert not Attendance.objects.filter(session__rollout=rollout).exists()
 
 
 def test_reopen_reason_must_be_text(users, rollout):
     services.questionnaire_use_default(actor=users["dieuphoi"], rollout=rollout)
     with pytest.raises(InvalidInput):
         services.survey_reopen(actor=users["dieuphoi"], entry=entry_of(rollout), reason=["x"])
-    assert not AuditEvent.objects.filter(action="rollout.survey_reopened").exists()
+    assert not AuditEvent.objects.filter(action="rollout.survey_reopened", object_id=str(entry_of(rollout).pk)).exists()

@@ -153,7 +153,7 @@ def test_submitted_survey_changes_only_after_the_coordinator_reopens_it(users, r
     services.survey_reopen(actor=users["dieuphoi"], entry=entry_of(rollout), reason="Số cán bộ chưa đúng.")
     assert entry_of(rollout).survey_submitted_at is None
     assert Notification.objects.filter(user=users["lanhdao"], text__contains="Số cán bộ chưa đúng.").exists()
-    event = AuditEvent.objects.filter(action="rollout.survey_reopened").get()
+    event = AuditEvent.objects.filter(action="rollout.survey_reopened", object_id=str(entry_of(rollout).pk)).get()
     assert event.reason == "Số cán bộ chưa đúng."
     answer(users, rollout, {"staff-total": "60"}, submit=True)
     assert UnitProfile.objects.get(unit__key=HAI_AN).data["staff_total"] == 60

@@ -96,7 +96,7 @@ def test_expired_code_is_refused(users, session, monkeypatch):
     monkeypatch.setattr(services.training.timezone, "now", lambda: later)
     with pytest.raises(InvalidInput, match="expired"):
         services.attendance_sign_in(actor=users["congchuc"], code=session.attendance_code)
-    assert not Attendance.objects.exists()
+    assert not Attendance.objects.filter(session__rollout__code="hp-thu-nghiem").exists()
 
 
 def test_closed_code_is_refused(users, session):
@@ -134,7 +134,7 @@ def test_wrong_unit_is_refused(users, rollout, stranger):
         services.attendance_add(
             actor=users["dieuphoi"], session=session, name="Ai đó", unit=AdminUnit.objects.get(key=HAI_AN)
         )
-    assert not Attendance.objects.exists()
+    assert not Attendance.objects.filter(session__rollout__code="hp-thu-nghiem").exists()
 
 
 def test_nobody_signs_in_twice(users, session):
@@ -192,4 +192,4 @@ def test_session_page_form_keeps_what_was_typed(client_for, session, rollout):
     )
     assert page.status_code == 200
     assert 'value="Phó chủ tịch"' in page.content.decode()
-    assert not Attendance.objects.exists()
+    assert not Attendance.objects.filter(session__rollout__code="hp-thu-nghiem").exists()
