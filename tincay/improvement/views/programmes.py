@@ -75,6 +75,8 @@ def programme_index(request: HttpRequest) -> HttpResponse:
             "rows": selectors.programmes_for(request.user),
             "creatable": selectors.creatable_for(request.user),
             "rule": rules.ROLLUP_RULE,
+            "can_coordinate": access.can_view_coordination(request.user),
+            "can_manage_reminders": access.can_manage_reminder_rules(request.user),
         },
     )
 
