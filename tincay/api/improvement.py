@@ -15,14 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tincay.api import inputs
-from tincay.api.errors import error_responses
+from tincay.api.errors import ErrorSerializer, error_responses
 from tincay.api.pagination import CappedLimitOffset
 from tincay.api.queries import query_values
 from tincay.assessments.access import assessments_visible_to, get_assessment_for_user
@@ -47,7 +47,12 @@ from tincay.improvement.services import reminders as reminder_services
 READ_ERRORS = error_responses(403, 404, 429)
 LIST_ERRORS = error_responses(400, 403, 429)
 WRITE_ERRORS = error_responses(400, 403, 404, 415, 429)
-CONFLICT = error_responses(409)
+# a programme's conflict names the revision only (no ``current`` body as a result's conflict has)
+CONFLICT = {
+    409: OpenApiResponse(
+        ErrorSerializer, description="Someone else changed the programme meanwhile: reload it and send again."
+    )
+}
 REVISION_HELP = "the programme's revision the client loaded (409 when someone saved since)"
 TEXT_MAX = 10_000
 IDS_MAX = 500
