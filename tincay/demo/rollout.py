@@ -28,6 +28,7 @@ from tincay.rollout.choices import GateKey, PhaseKey, TrainingLevel
 from tincay.rollout.models import PhaseTemplate, Rollout, RolloutUnit
 from tincay.rollout.services import phases as phase_services
 from tincay.rollout.services import preparation
+from tincay.rollout.services.templates import phase_template_load
 
 PILOT_ROLLOUT = "trien-khai-hai-phong-2023"
 CURRENT_ROLLOUT = "trien-khai-hai-phong-2026"
@@ -48,7 +49,8 @@ GIVEN = ["An", "Bình", "Cường", "Dung", "Giang", "Hà", "Hương", "Khánh",
 
 
 def _template() -> PhaseTemplate:
-    return PhaseTemplate.objects.get(code="five-phases", version=1)
+    """The five-phase template: loaded by a migration, loaded again here when a test emptied the database."""
+    return PhaseTemplate.objects.filter(code="five-phases", version=1).first() or phase_template_load()[0]
 
 
 def _enter(actor: Any, entry: RolloutUnit, phase: str, on: dt.date, reason: str = "") -> RolloutUnit:
