@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -86,6 +86,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
         return Response(error_body(InvalidInput(errors)), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent | RequestDataTooBig):
+        message = _("The body is too large or has too many fields: send JSON, as /api/docs/ shows.")
+        return Response(error_body(InvalidInput({NON_FIELD: [message]})), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionError) and not isinstance(exc, PermissionDenied):
         reasons = [str(r) for r in getattr(exc, "reasons", [exc])]
         return Response(error_body(InvalidInput({NON_FIELD: reasons})), status=status.HTTP_403_FORBIDDEN)
