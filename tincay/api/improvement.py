@@ -630,7 +630,7 @@ class ActionCancelView(APIView):
         return Response(_action_out(saved))
 
 
-@extend_schema(methods=["GET"], responses={200: ProgressOut(many=True), **READ_ERRORS})
+@extend_schema(methods=["GET"], responses={200: ProgressOut(many=True), **READ_ERRORS, **error_responses(400)})
 @extend_schema(methods=["POST"], request=_bodies(ProgressWrite), responses={201: ProgressOut, **WRITE_ERRORS})
 class ProgressList(generics.ListCreateAPIView):
     """The progress log of an action, newest first; POST a dated update (its status and progress)."""

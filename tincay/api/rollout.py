@@ -611,7 +611,7 @@ class SignIn(inputs.InputSerializer):
     code = inputs.Text(max_length=40, help_text="the code shown in the room")
 
 
-@extend_schema(methods=["GET"], responses={200: SessionOut(many=True), **READ_ERRORS})
+@extend_schema(methods=["GET"], responses={200: SessionOut(many=True), **READ_ERRORS, **error_responses(400)})
 @extend_schema(methods=["POST"], request=_bodies(SessionWrite), responses={201: SessionOut, **WRITE_ERRORS})
 class SessionList(generics.ListCreateAPIView):
     """The rollout's training sessions (those training a unit you see); POST records one (coordinators)."""
@@ -654,7 +654,7 @@ class SessionList(generics.ListCreateAPIView):
         return Response(SessionOut(session).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(methods=["GET"], responses={200: AttendanceOut(many=True), **READ_ERRORS})
+@extend_schema(methods=["GET"], responses={200: AttendanceOut(many=True), **READ_ERRORS, **error_responses(400)})
 @extend_schema(methods=["POST"], request=_bodies(AttendanceWrite), responses={201: AttendanceOut, **WRITE_ERRORS})
 class AttendanceList(generics.ListCreateAPIView):
     """The attendance list of a session (your units' people unless you manage the rollout); POST adds someone
