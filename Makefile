@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml | cksum | cut -d'
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/tincay
+# Test processes (pytest-xdist): one per core, at most 4; TEST_WORKERS=0 runs in this process (for pdb).
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 .PHONY: run test install migrate demo lint format check-gates pytest test-pg bench messages clean help
 
@@ -57,12 +60,12 @@ check-gates: install
 	  TINCAY_ALLOWED_HOSTS=tincay.example.gov.vn $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install
-	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@$(PYTEST) $(PYTEST_ARGS)
 
 test: lint check-gates pytest
 
 test-pg: install
-	@DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
 
 bench: migrate
 	@$(PY) -m bench $(BENCH_ARGS)

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tincay.config.settings")
+# The demo's notices are e-mailed too: kept in memory, not printed among the figures.
+os.environ.setdefault("TINCAY_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 import django
 

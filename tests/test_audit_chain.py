@@ -88,3 +88,19 @@ def test_services_record_who_did_what(client_for, users):
     assert event.actor == users["dieuphoi"]
     assert event.before["full_name"] == "Hoàng Văn Công" and event.after["full_name"] == "Hoàng Văn Công (sửa)"
     assert audit_chain_verify() is None
+
+
+def test_an_event_dated_by_a_clock_in_local_time_still_verifies():
+    """The demo and imports date events by a clock in Vietnam time; the hash is taken over the UTC form the
+    database gives back, so the chain verifies."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    local = timezone.make_aware(dt.datetime(2023, 9, 18, 9, 0))
+    assert local.utcoffset() == dt.timedelta(hours=7)
+    with mock.patch.object(timezone, "now", return_value=local):
+        event = record_events(1)[0]
+    assert AuditEvent.objects.get(pk=event.pk).created_at == local
+    assert audit_chain_verify() is None

@@ -18,6 +18,14 @@ from tincay.orgunits.models import Membership
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _empty_inboxes():
+    """Every inbox starts empty (the demo's rollout has told units of their phases), rolled back afterwards."""
+    from tincay.accounts.models import Notification
+
+    Notification.objects.all().delete()
+
+
 @pytest.fixture
 def sent(users, django_capture_on_commit_callbacks):
     """Hải An in scoring: 1.1 given to congchuc, 1.2 to the Văn phòng department (one contributor there), 1.3 to

@@ -84,7 +84,7 @@ def test_the_page_is_shown_to_those_who_see_the_assessment(client_of, assessment
         assert ('id="accept-form"' in body) is editor and ('id="add-area"' in body) is editor
         assert ("/decide/" in body) is editor and ('id="suggest-form"' in body) is editor
         assert ('id="read-only"' in body) is not editor
-        assert "Ranked by priority" in body
+        assert "Xếp hạng theo mức ưu tiên" in body  # pages in Vietnamese, the reader's language
 
 
 @pytest.mark.parametrize(("who", "unit"), MATRIX)

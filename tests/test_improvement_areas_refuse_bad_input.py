@@ -149,7 +149,7 @@ def test_areas_come_only_from_final_results(users, client_for, ready, state):
     assert "final results" in error.message and not isinstance(error, Refused)
     _refused(lambda: area_decide(actor=users["lanhdao"], area=ready["area"], selected=True, stage="short", reason=""))
     page = client_for("lanhdao").post(f"/improvement/assessments/{ready['own'].pk}/areas/suggest/")
-    assert page.status_code == 400 and "final results" in page.content.decode()
+    assert page.status_code == 400 and "từ kết quả cuối cùng" in page.content.decode()
     _page_answers(client_for, ready)
 
 
@@ -288,11 +288,11 @@ def test_pages_refuse_bad_posts_and_keep_what_was_typed(users, client_for, ready
 
     dropped = client.post(f"{base}{area.pk}/decide/", {"decision": "drop", "stage": "medium", "reason": ""})
     assert dropped.status_code == 400
-    assert "Say why the unit drops this area" in dropped.content.decode()
+    assert "Hãy nêu lý do đơn vị loại chủ điểm này" in dropped.content.decode()
     assert f'id="reason-{area.pk}-error"' in dropped.content.decode()
 
     odd = client.post(f"{base}{area.pk}/decide/", {"decision": "maybe", "stage": "short"})
-    assert odd.status_code == 400 and "selected or dropped" in odd.content.decode()
+    assert odd.status_code == 400 and "được chọn hay bị loại" in odd.content.decode()
 
     added = client.post(f"{base}add/", {"item": "1.1:9.9.9", "stage": "short", "reason": "Lý do riêng của phường."})
     body = added.content.decode()

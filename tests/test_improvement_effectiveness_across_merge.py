@@ -12,7 +12,7 @@ from tincay.assessments.choices import State
 from tincay.assessments.models import Assessment
 from tincay.assessments.services.scores import scores_refresh
 from tincay.demo.campaigns import CURRENT_CODE, PILOT_CODE
-from tincay.improvement.models import ActionVerdict
+from tincay.improvement.models import ActionVerdict, Programme
 from tincay.improvement.selectors import effectiveness as selectors
 from tincay.improvement.services import effectiveness as services
 
@@ -72,6 +72,7 @@ def judged():
     Assessment.objects.filter(pk=later.pk).update(state=State.APPROVED, scores_stale=True)
     scores_refresh(Assessment.objects.filter(pk=later.pk))
     later.refresh_from_db()
+    Programme.objects.filter(assessment=pilot).delete()  # the demo's own programme, replaced by one made to measure
     programme = make_programme(
         pilot,
         [

@@ -19,6 +19,14 @@ from tincay.orgunits.models import PeerGroup
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _empty_inboxes():
+    """Every inbox starts empty (the demo's rollout has told units of their phases), rolled back afterwards."""
+    from tincay.accounts.models import Notification
+
+    Notification.objects.all().delete()
+
+
 @pytest.fixture
 def submitted(users, django_capture_on_commit_callbacks):
     campaign = make_campaign(users, code="thong-bao")

@@ -108,7 +108,7 @@ class CorrectionForm(FinalResultForm):
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     number = forms.CharField(label=_("Number/symbol"), max_length=100, required=False, help_text=_("e.g. 125/QĐ-UBND"))
-    issued_on = forms.DateField(label=_("Date"), required=False, help_text="dd/mm/yyyy")
+    issued_on = forms.DateField(label=_("Date of issue"), required=False, help_text="dd/mm/yyyy")
     issuer = forms.CharField(label=_("Issued by"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices, initial=DocumentKind.DECISION)
     file = forms.FileField(label=_("File"), required=False, help_text=_("PDF, Word, Excel, OpenDocument or an image."))

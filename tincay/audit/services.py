@@ -6,7 +6,7 @@ the same queries as before keys existed (on PostgreSQL the advisory lock, then t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.files.storage import Storage, default_storage
@@ -51,7 +51,8 @@ def record(
         object_repr = object_repr or str(obj)[:300]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     fields: dict[str, Any] = {
-        "created_at": timezone.now().isoformat(),
+        # In UTC, as the database gives it back to the verifier (a clock set to local time would not verify).
+        "created_at": timezone.now().astimezone(UTC).isoformat(),
         "actor_id": actor_obj.pk if actor_obj else None,
         "actor_label": (actor_obj.get_username() if actor_obj else str(actor or "system"))[:200],
         "action": action,

@@ -42,7 +42,7 @@ MEDIUM_DEADLINE = dt.date(2026, 12, 31)  # medium-term actions, carried on by th
 def on_day(day: dt.date, hour: int = 9) -> Iterator[None]:
     """Run the services as on ``day`` (Vietnam time): what they date with ``timezone.now()`` — creation, approval,
     decisions, the audit trail — carries that day, and their "not in the future" checks are made against it."""
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour))).astimezone(dt.UTC)  # as now() gives it
     with mock.patch.object(timezone, "now", return_value=moment):
         yield
 

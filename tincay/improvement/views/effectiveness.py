@@ -34,7 +34,9 @@ class VerdictForm(forms.Form):
     """Translates the reviewer's input; the service decides what is valid (the choice, the note's requirement)."""
 
     verdict = forms.CharField(
-        label=gettext_lazy("Verdict"), required=False, widget=forms.RadioSelect(choices=Verdict.choices)
+        label=gettext_lazy("Verdict"),
+        required=False,
+        widget=forms.RadioSelect(choices=Verdict.choices, attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(
         label=gettext_lazy("Note"),
