@@ -75,11 +75,12 @@ def test_posts_by_role(users, client_for, persona):
     rollout = make_rollout(users)
     client = client_for(persona)
     base = f"/rollout/{rollout.code}/units"
-    move = {"phase": "training", "on": "01/02/2026", "reason": "Tiếp tục."}
+    move = {"move-phase": "training", "move-on": "01/02/2026", "move-reason": "Tiếp tục."}
+    gate = {"gate-gate": "training_held", "gate-met": "yes", "gate-reason": "Lớp tỉnh."}
     got = (
         client.post(f"{base}/{OWN}/move/", move).status_code,
-        client.post(f"{base}/{OWN}/gate/", {"gate": "training_held", "met": "yes", "reason": "Lớp tỉnh."}).status_code,
-        client.post(f"{base}/{OWN}/documents/", {"report_sent_on": "01/03/2026"}).status_code,
+        client.post(f"{base}/{OWN}/gate/", gate).status_code,
+        client.post(f"{base}/{OWN}/documents/", {"documents-report_sent_on": "01/03/2026"}).status_code,
         client.post(f"{base}/{SIBLING}/move/", move).status_code,
     )
     assert got == WRITES[persona]

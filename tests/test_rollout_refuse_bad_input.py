@@ -191,13 +191,16 @@ def test_the_move_form_keeps_what_was_typed_and_shows_the_error(users, client_fo
     rollout = make_rollout(users)
     client = client_for("dieuphoi")
     response = client.post(
-        f"/rollout/{rollout.code}/units/{OWN}/move/", {"phase": "training", "on": "31/02/2026", "reason": "Lý do gõ"}
+        f"/rollout/{rollout.code}/units/{OWN}/move/",
+        {"move-phase": "training", "move-on": "31/02/2026", "move-reason": "Lý do gõ"},
     )
     assert response.status_code == 400
     assert "Lý do gõ" in response.content.decode()
-    response = client.post(f"/rollout/{rollout.code}/units/{OWN}/move/", {"phase": "training", "on": "01/02/2026"})
+    response = client.post(
+        f"/rollout/{rollout.code}/units/{OWN}/move/", {"move-phase": "training", "move-on": "01/02/2026"}
+    )
     assert response.status_code == 400
-    assert "give a reason" in response.content.decode()
+    assert "hãy nêu lý do nếu vẫn chuyển tiếp" in response.content.decode()
     assert entry_of(rollout).current_phase == "preparation"
     response = client.post(f"/rollout/{rollout.code}/add-units/", {"unit_codes": "00004 khong-co", "on": "01/02/2026"})
     assert response.status_code == 400 and "khong-co" in response.content.decode()

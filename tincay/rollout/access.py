@@ -1,7 +1,8 @@
 """Who sees and who changes rollouts, phases, gates, the preliminary survey and training sessions.
 
 - Admins, and coordinators whose scope reaches a rollout's coordinating unit, manage the rollout: units, phases
-  (move, skip with a reason), gates recorded by hand, the questionnaire and the training sessions.
+  (move, skip with a reason), gates recorded by hand, the questionnaire and the training sessions. Those
+  coordinators (``rollout_coordinators``) are the people told when a unit submits its preliminary survey.
 - Viewers over the coordinating unit read the rollout and its board.
 - A unit's leader and focal point read their unit's entry and answer its preliminary survey; they record the
   steering committee decision, the support team and the final report of their unit. Every member of a unit reads
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from tincay.accounts.choices import Role
@@ -44,6 +46,21 @@ def can_manage_rollout(user: Any, rollout: Rollout) -> bool:
     if is_system(user) or is_admin(user):
         return True
     return units_reached_by(user, {Role.COORDINATOR}).filter(pk=rollout.owner_unit_id).exists()
+
+
+def rollout_coordinators(rollout: Rollout) -> QuerySet[Any]:
+    """The active coordinators of the rollout: those whose scope reaches its coordinating unit — on that unit, over
+    the subtree of a unit above it, or national — in a stable order (admins manage every rollout but are not its
+    coordinators)."""
+    owner = rollout.owner_unit
+    keys = [k for k in owner.path.split("/") if k]
+    above = ["".join(f"{k}/" for k in keys[:i]) for i in range(1, len(keys))]
+    over = Q(memberships__unit__isnull=True) | Q(memberships__unit_id=owner.pk)
+    if above:
+        over |= Q(memberships__unit__path__in=above, memberships__subtree=True)
+    users = get_user_model().objects
+    ids = users.filter(over, memberships__role=Role.COORDINATOR, is_active=True).values("pk")
+    return users.filter(pk__in=ids).order_by("pk")
 
 
 def can_create_rollout(user: Any) -> bool:

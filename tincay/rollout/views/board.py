@@ -84,6 +84,7 @@ def _phase_choices(board_phases: list) -> list[tuple[str, str]]:
 
 
 class MoveForm(forms.Form):
+    prefix = "move"  # the entry page shows several forms: a prefix each keeps their ids (and labels) apart
     phase = forms.ChoiceField(label=gettext_lazy("Phase"))
     on = forms.DateField(label=gettext_lazy("Date"), help_text=DATE_HELP)
     reason = forms.CharField(
@@ -99,10 +100,12 @@ class MoveForm(forms.Form):
 
 
 class SkipForm(MoveForm):
+    prefix = "skip"
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class GateForm(forms.Form):
+    prefix = "gate"
     gate = forms.ChoiceField(label=gettext_lazy("Gate"))
     met = forms.TypedChoiceField(
         label=gettext_lazy("Met?"),
@@ -125,6 +128,7 @@ def _document_choices(documents: list) -> list[tuple[str, str]]:
 
 
 class DocumentsForm(forms.Form):
+    prefix = "documents"
     steering_decision = forms.ChoiceField(label=gettext_lazy("Steering committee decision"), required=False)
     support_team_document = forms.ChoiceField(label=gettext_lazy("Support team decision"), required=False)
     report_document = forms.ChoiceField(label=gettext_lazy("Final report"), required=False)

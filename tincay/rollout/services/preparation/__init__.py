@@ -8,9 +8,11 @@ records an audit event.
 - The coordinator configures the questionnaire; once any unit has submitted its answers the questions are locked
   (answers of different units stay comparable): no change, no deletion, no new question.
 - A unit's leader or focal point saves drafts and submits; submitting fills the unit's profile from the questions
-  that name a profile entry. After submission only the coordinator reopens the survey, with a reason.
+  that name a profile entry and tells the rollout's coordinators (a notice linking to the unit's answers). After
+  submission only the coordinator reopens the survey, with a reason.
 - A training session's attendance code is 6 characters of an alphabet without look-alikes (no 0/O, 1/I) and is
-  valid for the minutes the organiser chose; an official signs in once, for a unit the session trains.
+  valid for the minutes the organiser chose; an official signs in once, for a unit the session trains. Wrong codes
+  are counted per person in Django's cache: after 10 in 10 minutes every code is refused until the window passes.
 """
 
 from tincay.rollout.services.preparation.survey import (

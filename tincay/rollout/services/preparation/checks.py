@@ -36,6 +36,8 @@ NOTE_LIMIT = 4_000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, no 1/I
 CODE_LENGTH = 6
 CODE_MINUTES_MAX = 240
+CODE_GUESS_LIMIT = 10  # wrong attendance codes one person may type ...
+CODE_GUESS_WINDOW_MINUTES = 10  # ... within this many minutes
 YES = {"yes", "true", "1", "có", "co"}
 NO = {"no", "false", "0", "không", "khong"}
 

@@ -1,4 +1,5 @@
-"""The preliminary survey: questionnaire, answers, submission filling the unit's profile, reopening."""
+"""The preliminary survey: questionnaire, answers, submission filling the unit's profile (and telling the rollout's
+coordinators), reopening."""
 
 from __future__ import annotations
 
@@ -10,13 +11,9 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from tincay.accounts import services as account_services
-from tincay.accounts.choices import Role
 from tincay.audit import services as audit
 from tincay.common.errors import ErrorCollector, InvalidInput
 from tincay.common.numbers import NumberFormatError, read_number
@@ -29,6 +26,7 @@ from tincay.rollout.models import (
     SurveyQuestion,
     UnitProfile,
 )
+from tincay.rollout.services.preparation import notices
 from tincay.rollout.services.preparation.checks import (
     ANSWER_LIMIT,
     CHOICE_KINDS,
@@ -432,7 +430,8 @@ def _entry(entry: Any) -> RolloutUnit:
 def survey_answers_save(*, actor: Any, entry: Any, answers: Any, submit: Any = False) -> RolloutUnit:
     """Save a unit's answers (question key → value; questions not named keep their answer; an empty value clears
     it) as a draft, or submit them: then every required question must be answered, the unit's profile is filled
-    from the questions that name a profile entry, and the answers are closed until the coordinator reopens them."""
+    from the questions that name a profile entry, the answers are closed until the coordinator reopens them, and the
+    rollout's coordinators get a notice linking to the unit's answers."""
     locked = _entry(entry)
     require(
         actor, access.can_answer_survey(actor, locked), _("Only the unit's leader or focal point answer its survey.")
@@ -534,6 +533,7 @@ def _submit(actor: Any, entry: RolloutUnit, questions: list[SurveyQuestion], val
         before={"profile": before},
         after={"profile": data, "submitted_at": entry.survey_submitted_at.isoformat()},
     )
+    notices.survey_submitted(actor, entry)
 
 
 @transaction.atomic
@@ -561,21 +561,5 @@ def survey_reopen(*, actor: Any, entry: Any, reason: Any) -> RolloutUnit:
         after={"submitted_at": None},
         reason=text,
     )
-    people = [
-        m.user
-        for m in locked.unit.memberships.filter(
-            role__in=[Role.UNIT_LEADER, Role.FOCAL_POINT], user__is_active=True
-        ).select_related("user")
-    ]
-    account_services.notify(
-        users=[p for p in people if p != actor],
-        message=gettext_noop("%(unit)s: the preliminary survey of %(rollout)s was reopened. Reason: %(reason)s"),
-        subject=gettext_noop("Preliminary survey reopened: %(unit)s"),
-        params={
-            "unit": locked.unit.name,
-            "rollout": {"vi": locked.rollout.title_vi, "en": locked.rollout.title_en or locked.rollout.title_vi},
-            "reason": text[:300],
-        },
-        url=reverse("rollout:survey_answer", args=[locked.rollout.code, locked.unit.key]),
-    )
+    notices.survey_reopened(actor, locked, text)
     return locked

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import secrets
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tincay.accounts.roles import is_system, user_scopes
 from tincay.assessments.models import Document
@@ -28,6 +32,8 @@ from tincay.rollout.models import (
 )
 from tincay.rollout.services.preparation.checks import (
     CODE_ALPHABET,
+    CODE_GUESS_LIMIT,
+    CODE_GUESS_WINDOW_MINUTES,
     CODE_LENGTH,
     CODE_MINUTES_MAX,
     NAME_LIMIT,
@@ -363,12 +369,56 @@ def normalise_code(raw: Any) -> str:
     return re.sub(r"[\s\-]", "", raw).upper()
 
 
+def _wrong_codes_key(actor: Any) -> str:
+    return f"tincay:attendance-code:wrong:{actor.pk}"
+
+
+def _wrong_codes(actor: Any, now: float) -> list[float]:
+    """When this person typed an unknown code within the window (counted in Django's cache, like the password
+    reset limit: per web process with the local-memory cache, shared with ``REDIS_URL``)."""
+    window = CODE_GUESS_WINDOW_MINUTES * 60
+    return [t for t in cache.get(_wrong_codes_key(actor), []) if t > now - window]
+
+
+def _refuse_while_guessing(wrong: list[float], now: float) -> None:
+    """After ``CODE_GUESS_LIMIT`` wrong codes within the window every code is refused, a right one too, until the
+    oldest of them leaves the window: six characters cannot be found by trying."""
+    if len(wrong) < CODE_GUESS_LIMIT:
+        return
+    wait = wrong[-CODE_GUESS_LIMIT] + CODE_GUESS_WINDOW_MINUTES * 60 - now
+    minutes = max(1, math.ceil(wait / 60))
+    raise InvalidInput(
+        {
+            "code": [
+                ngettext(
+                    "Too many wrong codes. Wait %(minutes)d minute, then type the code shown in the room again, or "
+                    "ask the organiser to record your attendance.",
+                    "Too many wrong codes. Wait %(minutes)d minutes, then type the code shown in the room again, or "
+                    "ask the organiser to record your attendance.",
+                    minutes,
+                )
+                % {"minutes": minutes}
+            ]
+        }
+    )
+
+
+def _count_wrong_code(actor: Any, wrong: list[float], now: float) -> None:
+    window = CODE_GUESS_WINDOW_MINUTES * 60
+    cache.set(_wrong_codes_key(actor), [*wrong, now][-CODE_GUESS_LIMIT:], window)
+
+
 @transaction.atomic
 def attendance_sign_in(*, actor: Any, code: Any) -> Attendance:
     """The signed-in official records their own attendance with the code shown in the room: refused when the code
-    is unknown or expired, when none of their units is trained in the session, or when they are already listed."""
+    is unknown or expired, when none of their units is trained in the session, or when they are already listed.
+    An unknown code counts as a wrong guess: after ``CODE_GUESS_LIMIT`` of them within
+    ``CODE_GUESS_WINDOW_MINUTES`` minutes every code is refused until the window passes."""
     if is_system(actor) or not getattr(actor, "is_authenticated", False):
         raise Refused(_("Log in to record your attendance."))
+    now = time.time()
+    wrong = _wrong_codes(actor, now)
+    _refuse_while_guessing(wrong, now)
     typed = normalise_code(code)
     if len(typed) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in typed):
         raise InvalidInput(
@@ -387,6 +437,7 @@ def attendance_sign_in(*, actor: Any, code: Any) -> Attendance:
         .first()
     )
     if session is None:
+        _count_wrong_code(actor, wrong, now)
         raise InvalidInput({"code": [_("This code is not known: check it against the one shown in the room.")]})
     if session.code_open_until is None or session.code_open_until <= timezone.now():
         raise InvalidInput({"code": [_("This code has expired: ask the organiser to show a new one.")]})
