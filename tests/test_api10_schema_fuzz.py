@@ -36,11 +36,17 @@ from tincay.rollout.services import preparation
 pytestmark = pytest.mark.django_db
 
 OURS = r"^/api/v1/(assessments/\{id\}/areas|programmes|actions|coordination|reminder|rollouts)"
-schema = (
-    schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
-    .include(path_regex=OURS)
-    .exclude(path_regex=r"/results/")
-)  # the assessments API: tests/test_api_schema_fuzz.py
+
+
+def _not_ours(ctx) -> bool:
+    """The operations of the assessments API (tests/test_api_schema_fuzz.py). An exclusion, not ``include``: the
+    ``operations`` entry of CONFIG already includes every operation, and schemathesis ORs a later ``include`` with
+    it (the module then fuzzed the whole schema, unpinned)."""
+    path = ctx.operation.path
+    return not re.match(OURS, path) or "/results/" in path
+
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG).exclude(_not_ours)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 

@@ -175,9 +175,15 @@ def _call(case, pins: list[tuple[str, dict[str, object]]], persona: str) -> None
     case.call_and_validate(headers=headers, cookies={"csrftoken": cookies["csrftoken"]})
 
 
+RESULT_SAVE = "/api/v1/assessments/{id}/results/{code}/"
+
+
 def _positive_result_save(case) -> bool:
+    """A positive PATCH of a criterion's result (programmes and actions take a ``revision`` too: theirs stay
+    random, their paths are not pinned here)."""
     return (
-        case.method.upper() == "PATCH"
+        case.operation.path == RESULT_SAVE
+        and case.method.upper() == "PATCH"
         and case.meta is not None
         and case.meta.generation.mode.is_positive
         and isinstance(case.body, dict)

@@ -67,6 +67,7 @@ urlpatterns = [
     path("reminders/", improvement.ReminderLog.as_view(), name="reminders"),
     # issue 10: rollouts, phases, gates, preliminary survey, training (tincay/api/rollout.py)
     *rollout.urlpatterns,
-    # anything else under /api/v1/ (a malformed id, a mistyped path): a 404 in the API's body shape
-    re_path(r"^.*$", NotFoundView.as_view()),
+    # anything else under /api/v1/ (a malformed id, a mistyped path): a 404 in the API's body shape; [\s\S], not ., so
+    # a path with a line break (%0A) is caught here too, not by the site's handler404
+    re_path(r"^[\s\S]*$", NotFoundView.as_view()),
 ]
