@@ -5,11 +5,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
+from tincay.api.errors import error_body
 from tincay.assessments import access as assessment_access
 from tincay.assessments.choices import State
 from tincay.assessments.waiting import waiting_on
 from tincay.catalogue import access as catalogue_access
 from tincay.catalogue.choices import VersionStatus
+from tincay.common.errors import NON_FIELD, InvalidInput
 from tincay.orgunits import access as unit_access
 
 
@@ -40,5 +42,6 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     """``handler404``: an API address that matches no route answers JSON like every other API error (the
     schema promises JSON); pages get ``404.html`` in the reader's language."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found: no API endpoint has this address.")}, status=404)
+        message = _("Not found: no API endpoint has this address.")
+        return JsonResponse(error_body(InvalidInput({NON_FIELD: [message]})), status=404)  # the API's one shape
     return page_not_found(request, exception)
