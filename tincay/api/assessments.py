@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tincay.api import inputs
-from tincay.api.errors import error_responses
+from tincay.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
 from tincay.api.outputs import AssessmentDetailOut
 from tincay.api.queries import query_values
 from tincay.assessments import access, selectors, workflow
@@ -32,10 +32,6 @@ from tincay.assessments.services import transitions
 from tincay.common.errors import InvalidInput
 from tincay.common.files import ALLOWED_TYPES
 from tincay.orgunits.access import get_unit_for_user
-
-READ_ERRORS = error_responses(403, 404, 429)
-LIST_ERRORS = error_responses(400, 403, 429)
-WRITE_ERRORS = error_responses(400, 403, 404, 415, 429)
 
 
 def _bodies(serializer: Any, multipart: Any = None) -> dict[str, Any]:

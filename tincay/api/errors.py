@@ -152,3 +152,9 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
         code: OpenApiResponse(ConflictSerializer if code == 409 else ErrorSerializer, description=_DESCRIPTIONS[code])
         for code in codes
     }
+
+
+# The error responses most operations share: reads, paged lists, writes.
+READ_ERRORS = error_responses(403, 404, 429)
+LIST_ERRORS = error_responses(400, 403, 429)
+WRITE_ERRORS = error_responses(400, 403, 404, 415, 429)

@@ -22,7 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tincay.api import inputs
-from tincay.api.errors import ErrorSerializer, error_responses
+from tincay.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorSerializer, error_responses
+from tincay.api.inputs import json_or_form, validated
 from tincay.api.pagination import CappedLimitOffset
 from tincay.api.queries import query_values
 from tincay.assessments.access import assessments_visible_to, get_assessment_for_user
@@ -44,9 +45,6 @@ from tincay.improvement.services import effectiveness as effect_services
 from tincay.improvement.services import programmes as programme_services
 from tincay.improvement.services import reminders as reminder_services
 
-READ_ERRORS = error_responses(403, 404, 429)
-LIST_ERRORS = error_responses(400, 403, 429)
-WRITE_ERRORS = error_responses(400, 403, 404, 415, 429)
 # a programme's conflict names the revision only (no ``current`` body as a result's conflict has)
 CONFLICT = {
     409: OpenApiResponse(
@@ -56,16 +54,6 @@ CONFLICT = {
 REVISION_HELP = "the programme's revision the client loaded (409 when someone saved since)"
 TEXT_MAX = 10_000
 IDS_MAX = 500
-
-
-def _bodies(serializer: Any) -> dict[str, Any]:
-    return {"application/json": serializer, "application/x-www-form-urlencoded": serializer}
-
-
-def _body(serializer_class: type[serializers.Serializer], request: Any) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
 
 
 def _query(serializer_class: type[serializers.Serializer], request: Any) -> dict[str, Any]:
@@ -201,10 +189,10 @@ class AreaList(APIView):
     def get(self, request, pk: int):
         return Response(AreaOut(_areas_of(_assessment(request, pk)), many=True).data)
 
-    @extend_schema(request=_bodies(AreaAdd), responses={201: AreaOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(AreaAdd), responses={201: AreaOut, **WRITE_ERRORS})
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
-        data = _body(AreaAdd, request)
+        data = validated(AreaAdd, request)
         area = area_services.area_add(
             actor=request.user,
             assessment=assessment,
@@ -227,10 +215,10 @@ class AreasSuggest(APIView):
 
 
 class AreasAcceptView(APIView):
-    @extend_schema(request=_bodies(AreasAccept), responses={200: AreaOut(many=True), **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(AreasAccept), responses={200: AreaOut(many=True), **WRITE_ERRORS})
     def post(self, request, pk: int):
         assessment = _assessment(request, pk)
-        data = _body(AreasAccept, request)
+        data = validated(AreasAccept, request)
         area_services.areas_accept_suggested(
             actor=request.user, assessment=assessment, codes=data["codes"], stage=data["stage"]
         )
@@ -238,13 +226,13 @@ class AreasAcceptView(APIView):
 
 
 class AreaDecideView(APIView):
-    @extend_schema(request=_bodies(AreaDecide), responses={200: AreaOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(AreaDecide), responses={200: AreaOut, **WRITE_ERRORS})
     def post(self, request, pk: int, area: int):
         assessment = _assessment(request, pk)
         found = ImprovementArea.objects.filter(pk=_id(area), assessment=assessment).first()
         if found is None:
             raise Http404(_("This area to improve does not exist or belongs to another assessment."))
-        data = _body(AreaDecide, request)
+        data = validated(AreaDecide, request)
         decided = area_services.area_decide(
             actor=request.user,
             area=found,
@@ -398,7 +386,7 @@ class ProgrammeApprove(inputs.InputSerializer):
 
 
 @extend_schema(methods=["GET"], responses={200: ProgrammeRowOut(many=True), **LIST_ERRORS})
-@extend_schema(methods=["POST"], request=_bodies(ProgrammeCreate), responses={201: ProgrammeOut, **WRITE_ERRORS})
+@extend_schema(methods=["POST"], request=json_or_form(ProgrammeCreate), responses={201: ProgrammeOut, **WRITE_ERRORS})
 class ProgrammeList(generics.ListCreateAPIView):
     """The programmes you may see, newest first, with their roll-up progress; POST drafts one for an assessment."""
 
@@ -408,7 +396,7 @@ class ProgrammeList(generics.ListCreateAPIView):
         return programme_selectors.programmes_for(self.request.user)
 
     def create(self, request, *args, **kwargs):
-        data = _body(ProgrammeCreate, request)
+        data = validated(ProgrammeCreate, request)
         assessment = get_assessment_for_user(request.user, data["assessment"])
         if assessment is None:
             raise ValidationError({"assessment": [_("This assessment does not exist or is not visible to you.")]})
@@ -426,12 +414,14 @@ class ProgrammeDetail(APIView):
     def get(self, request, pk: int):
         return Response(_detail(request, _programme(request, pk)))
 
-    @extend_schema(request=_bodies(ProgrammeUpdate), responses={200: ProgrammeDetailOut, **WRITE_ERRORS, **CONFLICT})
+    @extend_schema(
+        request=json_or_form(ProgrammeUpdate), responses={200: ProgrammeDetailOut, **WRITE_ERRORS, **CONFLICT}
+    )
     def patch(self, request, pk: int):
         programme = _programme(request, pk)
         if not access.can_edit_programme(request.user, programme.assessment):
             raise PermissionDenied(_("Only the unit's focal point and leader change its action programme."))
-        data = _body(ProgrammeUpdate, request)
+        data = validated(ProgrammeUpdate, request)
         saved = programme_services.programme_update(
             actor=request.user,
             programme=programme,
@@ -483,12 +473,12 @@ class VersionsOut(serializers.Serializer):
 class ProgrammeApproveView(APIView):
     """The unit leader approves the programme as loaded (its revision): a new version is frozen."""
 
-    @extend_schema(request=_bodies(ProgrammeApprove), responses={200: VersionOut, **WRITE_ERRORS, **CONFLICT})
+    @extend_schema(request=json_or_form(ProgrammeApprove), responses={200: VersionOut, **WRITE_ERRORS, **CONFLICT})
     def post(self, request, pk: int):
         programme = _programme(request, pk)
         if not access.can_approve_programme(request.user, programme.assessment):
             raise PermissionDenied(_("Only the unit leader approves the action programme."))
-        data = _body(ProgrammeApprove, request)
+        data = validated(ProgrammeApprove, request)
         version = programme_services.programme_approve(
             actor=request.user, programme=programme, revision=data["revision"], note=data.get("note", "")
         )
@@ -588,12 +578,12 @@ def _action_out(action: Action) -> dict[str, Any]:
 class ActionList(APIView):
     """Add an action to the programme (the unit's focal point and leader)."""
 
-    @extend_schema(request=_bodies(ActionCreate), responses={201: ActionOut, **WRITE_ERRORS, **CONFLICT})
+    @extend_schema(request=json_or_form(ActionCreate), responses={201: ActionOut, **WRITE_ERRORS, **CONFLICT})
     def post(self, request, pk: int):
         programme = _programme(request, pk)
         if not access.can_edit_programme(request.user, programme.assessment):
             raise PermissionDenied(_("Only the unit's focal point and leader add actions to its programme."))
-        data = _body(ActionCreate, request)
+        data = validated(ActionCreate, request)
         revision = data.pop("revision")
         action = action_services.action_create(actor=request.user, programme=programme, revision=revision, **data)
         return Response(_action_out(action), status=status.HTTP_201_CREATED)
@@ -606,24 +596,24 @@ class ActionDetail(APIView):
     def get(self, request, pk: int):
         return Response(_action_out(_action(request, pk)))
 
-    @extend_schema(request=_bodies(ActionUpdate), responses={200: ActionOut, **WRITE_ERRORS, **CONFLICT})
+    @extend_schema(request=json_or_form(ActionUpdate), responses={200: ActionOut, **WRITE_ERRORS, **CONFLICT})
     def patch(self, request, pk: int):
         action = _action(request, pk)
         if not access.can_edit_programme(request.user, action.programme.assessment):
             raise PermissionDenied(_("Only the unit's focal point and leader change the actions of its programme."))
-        data = _body(ActionUpdate, request)
+        data = validated(ActionUpdate, request)
         revision = data.pop("revision")
         saved = action_services.action_update(actor=request.user, action=action, revision=revision, **data)
         return Response(_action_out(saved))
 
 
 class ActionCancelView(APIView):
-    @extend_schema(request=_bodies(ActionCancel), responses={200: ActionOut, **WRITE_ERRORS, **CONFLICT})
+    @extend_schema(request=json_or_form(ActionCancel), responses={200: ActionOut, **WRITE_ERRORS, **CONFLICT})
     def post(self, request, pk: int):
         action = _action(request, pk)
         if not access.can_edit_programme(request.user, action.programme.assessment):
             raise PermissionDenied(_("Only the unit's focal point and leader cancel actions of its programme."))
-        data = _body(ActionCancel, request)
+        data = validated(ActionCancel, request)
         saved = action_services.action_cancel(
             actor=request.user, action=action, revision=data["revision"], reason=data["reason"]
         )
@@ -631,7 +621,7 @@ class ActionCancelView(APIView):
 
 
 @extend_schema(methods=["GET"], responses={200: ProgressOut(many=True), **READ_ERRORS, **error_responses(400)})
-@extend_schema(methods=["POST"], request=_bodies(ProgressWrite), responses={201: ProgressOut, **WRITE_ERRORS})
+@extend_schema(methods=["POST"], request=json_or_form(ProgressWrite), responses={201: ProgressOut, **WRITE_ERRORS})
 class ProgressList(generics.ListCreateAPIView):
     """The progress log of an action, newest first; POST a dated update (its status and progress)."""
 
@@ -647,7 +637,7 @@ class ProgressList(generics.ListCreateAPIView):
             raise PermissionDenied(
                 _("Only the person responsible, the owner department, the focal point and the leader post progress.")
             )
-        data = _body(ProgressWrite, request)
+        data = validated(ProgressWrite, request)
         update = action_services.progress_post(
             actor=request.user,
             action=action,
@@ -837,13 +827,13 @@ class Effectiveness(APIView):
 class VerdictRecord(APIView):
     """Record (or replace) the verdict on one action at the next appraised assessment."""
 
-    @extend_schema(request=_bodies(VerdictWrite), responses={200: VerdictOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(VerdictWrite), responses={200: VerdictOut, **WRITE_ERRORS})
     def post(self, request, pk: int, action: int):
         programme = _programme(request, pk)
         found = programme.actions.filter(pk=_id(action)).first()
         if found is None:
             raise Http404(_("This action is not part of the programme."))
-        data = _body(VerdictWrite, request)
+        data = validated(VerdictWrite, request)
         verdict = effect_services.verdict_record(
             actor=request.user, action=found, verdict=data["verdict"], note=data.get("note", "")
         )
@@ -908,10 +898,10 @@ class RuleList(APIView):
             rows.append(row.rule)
         return Response(RuleRowOut(rows, many=True).data)
 
-    @extend_schema(request=_bodies(RuleWrite), responses={201: RuleOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(RuleWrite), responses={201: RuleOut, **WRITE_ERRORS})
     def post(self, request):
         _manager(request)
-        data = _body(RuleWrite, request)
+        data = validated(RuleWrite, request)
         rule = reminder_services.reminder_rule_create(
             actor=request.user,
             name=data["name"],
@@ -924,11 +914,11 @@ class RuleList(APIView):
 
 
 class RuleDetail(APIView):
-    @extend_schema(request=_bodies(RulePatch), responses={200: RuleOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(RulePatch), responses={200: RuleOut, **WRITE_ERRORS})
     def patch(self, request, pk: int):
         _manager(request)
         rule = _rule(pk)
-        data = _body(RulePatch, request)
+        data = validated(RulePatch, request)
         saved = reminder_services.reminder_rule_update(
             actor=request.user,
             rule=rule,

@@ -442,3 +442,15 @@ class DocumentUpload(DocumentWrite):
     """A register entry with its file (multipart), or a link."""
 
     file = serializers.FileField(required=False, help_text="checked by its content; PDF, Office, images")
+
+
+def json_or_form(serializer: Any) -> dict[str, Any]:
+    """The request body of an operation that takes JSON or a form (``extend_schema(request=...)``)."""
+    return {"application/json": serializer, "application/x-www-form-urlencoded": serializer}
+
+
+def validated(serializer_class: type[serializers.Serializer], request: Any) -> dict[str, Any]:
+    """The request's body checked against ``serializer_class`` (a 400 in the API's shape when it does not fit)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)

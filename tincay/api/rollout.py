@@ -24,7 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tincay.api import inputs
-from tincay.api.errors import error_responses
+from tincay.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
+from tincay.api.inputs import json_or_form, validated
 from tincay.api.queries import query_values
 from tincay.assessments.models import Document
 from tincay.common.text import printable
@@ -38,21 +39,8 @@ from tincay.rollout.selectors import preparation as preparation_selectors
 from tincay.rollout.services import phases as phase_services
 from tincay.rollout.services import preparation as preparation_services
 
-READ_ERRORS = error_responses(403, 404, 429)
-LIST_ERRORS = error_responses(400, 403, 429)
-WRITE_ERRORS = error_responses(400, 403, 404, 415, 429)
 TEXT_MAX = 10_000
 KEY_MAX = 100
-
-
-def _bodies(serializer: Any) -> dict[str, Any]:
-    return {"application/json": serializer, "application/x-www-form-urlencoded": serializer}
-
-
-def _body(serializer_class: type[serializers.Serializer], request: Any) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
 
 
 def _text_key(value: str) -> str:
@@ -318,11 +306,11 @@ def _for_write(request: Any, code: str, key: str) -> tuple[Rollout, RolloutUnit]
 
 
 class PhaseEnter(APIView):
-    @extend_schema(request=_bodies(PhaseMove), responses={200: EntryOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(PhaseMove), responses={200: EntryOut, **WRITE_ERRORS})
     def post(self, request, code: str, key: str):
         """Move the unit into a phase on a day (a reason to go back, or forward past unmet gates)."""
         rollout, entry = _for_write(request, code, key)
-        data = _body(PhaseMove, request)
+        data = validated(PhaseMove, request)
         phase_services.phase_enter(
             actor=request.user, entry=entry, phase=data["phase"], on=data.get("on"), reason=data.get("reason", "")
         )
@@ -330,11 +318,11 @@ class PhaseEnter(APIView):
 
 
 class PhaseSkipView(APIView):
-    @extend_schema(request=_bodies(PhaseSkip), responses={200: EntryOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(PhaseSkip), responses={200: EntryOut, **WRITE_ERRORS})
     def post(self, request, code: str, key: str):
         """Skip a phase with a reason (the current one, or a later one ahead of time)."""
         rollout, entry = _for_write(request, code, key)
-        data = _body(PhaseSkip, request)
+        data = validated(PhaseSkip, request)
         phase_services.phase_skip(
             actor=request.user, entry=entry, phase=data["phase"], on=data.get("on"), reason=data["reason"]
         )
@@ -342,11 +330,11 @@ class PhaseSkipView(APIView):
 
 
 class GateRecordView(APIView):
-    @extend_schema(request=_bodies(GateWrite), responses={201: GateRecordOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(GateWrite), responses={201: GateRecordOut, **WRITE_ERRORS})
     def post(self, request, code: str, key: str):
         """Record a gate by hand, met or not, with a reason (and a document of the unit's register)."""
         _rollout_obj, entry = _for_write(request, code, key)
-        data = _body(GateWrite, request)
+        data = validated(GateWrite, request)
         document = None
         if data.get("document") is not None:
             document = Document.objects.filter(pk=data["document"], unit_id=entry.unit_id).first()
@@ -499,7 +487,7 @@ class SurveyAnswers(APIView):
         entry = _entry(request, rollout, key)
         if not access.can_answer_survey(request.user, entry):
             raise PermissionDenied(_("Only the unit's leader or focal point answer its survey."))
-        data = _body(SurveyWrite, request)
+        data = validated(SurveyWrite, request)
         preparation_services.survey_answers_save(
             actor=request.user, entry=entry, answers=data["answers"], submit=data.get("submit", False)
         )
@@ -612,7 +600,7 @@ class SignIn(inputs.InputSerializer):
 
 
 @extend_schema(methods=["GET"], responses={200: SessionOut(many=True), **READ_ERRORS, **error_responses(400)})
-@extend_schema(methods=["POST"], request=_bodies(SessionWrite), responses={201: SessionOut, **WRITE_ERRORS})
+@extend_schema(methods=["POST"], request=json_or_form(SessionWrite), responses={201: SessionOut, **WRITE_ERRORS})
 class SessionList(generics.ListCreateAPIView):
     """The rollout's training sessions (those training a unit you see); POST records one (coordinators)."""
 
@@ -628,7 +616,7 @@ class SessionList(generics.ListCreateAPIView):
 
     def create(self, request, *args, **kwargs):
         rollout = _managed(request, self.kwargs["code"])
-        data = _body(SessionWrite, request)
+        data = validated(SessionWrite, request)
         keys = list(dict.fromkeys(data["units"]))
         units = list(AdminUnit.objects.filter(rollout_entries__rollout=rollout, key__in=keys).distinct())
         missing = sorted(set(keys) - {u.key for u in units})
@@ -655,7 +643,7 @@ class SessionList(generics.ListCreateAPIView):
 
 
 @extend_schema(methods=["GET"], responses={200: AttendanceOut(many=True), **READ_ERRORS, **error_responses(400)})
-@extend_schema(methods=["POST"], request=_bodies(AttendanceWrite), responses={201: AttendanceOut, **WRITE_ERRORS})
+@extend_schema(methods=["POST"], request=json_or_form(AttendanceWrite), responses={201: AttendanceOut, **WRITE_ERRORS})
 class AttendanceList(generics.ListCreateAPIView):
     """The attendance list of a session (your units' people unless you manage the rollout); POST adds someone
     by name (coordinators)."""
@@ -679,7 +667,7 @@ class AttendanceList(generics.ListCreateAPIView):
         session = _session(request, rollout, self.kwargs["pk"], everything=can_manage)
         if not can_manage:
             raise PermissionDenied(_("Only the rollout's coordinators change this."))
-        data = _body(AttendanceWrite, request)
+        data = validated(AttendanceWrite, request)
         unit = session.units.filter(key=data["unit"]).first()
         user = None
         if data.get("username", "").strip():
@@ -698,10 +686,10 @@ class AttendanceList(generics.ListCreateAPIView):
 
 
 class TrainingSignIn(APIView):
-    @extend_schema(request=_bodies(SignIn), responses={201: AttendanceOut, **WRITE_ERRORS})
+    @extend_schema(request=json_or_form(SignIn), responses={201: AttendanceOut, **WRITE_ERRORS})
     def post(self, request):
         """Record your own attendance with the code shown in the room (while it is open)."""
-        data = _body(SignIn, request)
+        data = validated(SignIn, request)
         attendee = preparation_services.attendance_sign_in(actor=request.user, code=data["code"])
         return Response(AttendanceOut(attendee).data, status=status.HTTP_201_CREATED)
 
