@@ -61,15 +61,49 @@ class Filters:
         return urlencode({k: v for k, v in params.items() if v})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cell:
     phase: PhaseDefinition
     state: str  # current, done, skipped, future, not_recorded
 
 
+@dataclass(slots=True)
+class EntryFacts:
+    """An entry as the export reads it, from one query of plain values: thousands of model instances (the entry,
+    its unit, the unit's parent) would cost more than the rest of the export. It has the attributes of
+    ``RolloutUnit`` the gates read."""
+
+    pk: int
+    unit_id: int
+    unit_key: str
+    unit_name: str
+    parent_name: str | None
+    current_phase: str
+    phase_since: dt.date
+    report_sent_on: dt.date | None
+    steering_decision_id: int | None
+    support_team_document_id: int | None
+    survey_submitted_at: dt.datetime | None
+
+
+ENTRY_FACTS = (  # the columns of EntryFacts, in order
+    "pk",
+    "unit_id",
+    "unit__key",
+    "unit__name",
+    "unit__parent__name",
+    "current_phase",
+    "phase_since",
+    "report_sent_on",
+    "steering_decision_id",
+    "support_team_document_id",
+    "survey_submitted_at",
+)
+
+
 @dataclass
 class Row:
-    entry: RolloutUnit
+    entry: RolloutUnit | EntryFacts  # EntryFacts in the export (``rollout_board_all``)
     days: int
     stuck: bool
     cells: list[Cell]
@@ -101,17 +135,22 @@ class Board:
     today: dt.date
 
 
-def _filtered(entries: QuerySet[RolloutUnit], filters: Filters, stuck: Q) -> QuerySet[RolloutUnit]:
+def _filter_q(filters: Filters, stuck: Q) -> Q:
+    kept = Q()
     if filters.phase:
-        entries = entries.filter(current_phase=filters.phase)
+        kept &= Q(current_phase=filters.phase)
     if filters.stuck:
-        entries = entries.filter(stuck)
+        kept &= stuck
     for word in fold(filters.name).split():
-        entries = entries.filter(unit__search_text__contains=word)
-    return entries
+        kept &= Q(unit__search_text__contains=word)
+    return kept
 
 
-def _cells(entry: RolloutUnit, phases: list[PhaseDefinition], latest: dict[str, bool]) -> list[Cell]:
+def _filtered(entries: QuerySet[RolloutUnit], filters: Filters, stuck: Q) -> QuerySet[RolloutUnit]:
+    return entries.filter(_filter_q(filters, stuck))
+
+
+def _cells(entry: RolloutUnit | EntryFacts, phases: list[PhaseDefinition], latest: dict[str, bool]) -> list[Cell]:
     """``latest``: phase key → whether its latest record is a skip (phases never recorded are absent)."""
     current = next((p for p in phases if p.key == entry.current_phase), None)
     cells = []
@@ -128,24 +167,38 @@ def _cells(entry: RolloutUnit, phases: list[PhaseDefinition], latest: dict[str, 
     return cells
 
 
-def _rows(rollout: Rollout, entries: Any, phases: list[PhaseDefinition], today: dt.date) -> list[Row]:
+def _rows(
+    rollout: Rollout,
+    entries: Any,
+    phases: list[PhaseDefinition],
+    today: dt.date,
+    among: QuerySet[RolloutUnit] | None = None,
+) -> list[Row]:
+    """The rows of ``entries``; ``among`` (the query they come from, for the export's thousands) selects their
+    records by a subquery instead of a list of ids. Units at the same point share their (read-only) cells."""
     entries = list(entries)
     latest: dict[int, dict[str, bool]] = {e.pk: {} for e in entries}
     rows_of_records = (
-        PhaseRecord.objects.filter(rollout_unit_id__in=list(latest))
+        PhaseRecord.objects.filter(rollout_unit_id__in=among.values("pk") if among is not None else list(latest))
         .order_by("entered_on", "id")
         .values_list("rollout_unit_id", "phase", "skipped")
     )
     for entry_id, phase, skipped in rows_of_records:  # tuples, not models: the export reads thousands
-        latest[entry_id][phase] = skipped
+        if entry_id in latest:  # a unit added since the entries were read is left for the next reading
+            latest[entry_id][phase] = skipped
     threshold = threshold_days(rollout)
     last = phases[-1].key if phases else ""
-    gates = current_phase_gates(rollout, entries, phases, today=today)
+    gates = current_phase_gates(rollout, entries, phases, today=today, among=among)
+    shared: dict[tuple, list[Cell]] = {}
     rows = []
     for entry in entries:
         days = (today - entry.phase_since).days
         stuck = days > threshold and (entry.current_phase != last or entry.report_sent_on is None)
-        rows.append(Row(entry, days, stuck, _cells(entry, phases, latest[entry.pk]), gates.get(entry.pk, [])))
+        point = (entry.current_phase, *latest[entry.pk].items())
+        cells = shared.get(point)
+        if cells is None:
+            cells = shared[point] = _cells(entry, phases, latest[entry.pk])
+        rows.append(Row(entry, days, stuck, cells, gates.get(entry.pk, [])))
     return rows
 
 
@@ -154,21 +207,39 @@ def _base(user: Any, rollout: Rollout) -> QuerySet[RolloutUnit]:
 
 
 def rollout_board(
-    user: Any, rollout: Rollout, filters: Filters, *, page: Any = 1, today: dt.date | None = None
+    user: Any,
+    rollout: Rollout,
+    filters: Filters,
+    *,
+    page: Any = 1,
+    today: dt.date | None = None,
+    phases: list[PhaseDefinition] | None = None,
 ) -> Board:
-    """One page of the board for ``user`` (who sees every unit, or only their own)."""
+    """One page of the board for ``user`` (who sees every unit, or only their own); ``phases``: the template's,
+    when the caller has read them already."""
     today = today or timezone.localdate()
-    phases = template_phases(rollout.template_id)
+    phases = template_phases(rollout.template_id) if phases is None else phases
     stuck = stuck_q(rollout, phases, today)
     entries = _base(user, rollout)
-    by_phase = {
-        row["current_phase"]: row
-        for row in entries.order_by().values("current_phase").annotate(n=Count("id"), stuck=Count("id", filter=stuck))
-    }
+    kept = _filter_q(filters, stuck)
+    per_phase = entries.order_by().values("current_phase").annotate(n=Count("id"), stuck=Count("id", filter=stuck))
+    if kept:  # the units the filters keep, counted in the same query (the pager needs no count of its own)
+        per_phase = per_phase.annotate(kept=Count("id", filter=kept))
+    by_phase = {row["current_phase"]: row for row in per_phase}
     counts = [
         PhaseCount(p, by_phase.get(p.key, {}).get("n", 0), by_phase.get(p.key, {}).get("stuck", 0)) for p in phases
     ]
-    current_page = Paginator(_filtered(entries, filters, stuck), PAGE_SIZE).get_page(page)
+    paginator = Paginator(entries.filter(kept), PAGE_SIZE)
+    paginator.count = sum(row["kept" if kept else "n"] for row in by_phase.values())  # type: ignore[misc]
+    current_page = paginator.get_page(page)
+    # The page's ids from a narrow subquery, then their rows with unit and parent: PostgreSQL sorts thousands of
+    # ids rather than thousands of wide rows to keep fifty.
+    on_page = (
+        RolloutUnit.objects.filter(pk__in=current_page.object_list.values("pk"))
+        .select_related("unit__parent")
+        .order_by("unit__sort_key", "pk")
+    )
+    current_page.object_list = list(on_page)
     return Board(
         rollout=rollout,
         phases=phases,
@@ -183,12 +254,22 @@ def rollout_board(
     )
 
 
-def rollout_board_all(user: Any, rollout: Rollout, filters: Filters, *, today: dt.date | None = None) -> Board:
-    """Every row the filters keep (the export), in the same fixed number of queries."""
+def rollout_board_all(
+    user: Any,
+    rollout: Rollout,
+    filters: Filters,
+    *,
+    today: dt.date | None = None,
+    phases: list[PhaseDefinition] | None = None,
+) -> Board:
+    """Every row the filters keep (the export), in the same fixed number of queries; the rows' entries are
+    ``EntryFacts``."""
     today = today or timezone.localdate()
-    phases = template_phases(rollout.template_id)
+    phases = template_phases(rollout.template_id) if phases is None else phases
     stuck = stuck_q(rollout, phases, today)
-    rows = _rows(rollout, _filtered(_base(user, rollout), filters, stuck), phases, today)
+    entries = _filtered(_base(user, rollout), filters, stuck)
+    facts = [EntryFacts(*values) for values in entries.values_list(*ENTRY_FACTS)]
+    rows = _rows(rollout, facts, phases, today, among=entries)
     return Board(
         rollout, phases, filters, [], len(rows), sum(r.stuck for r in rows), threshold_days(rollout), rows, None, today
     )

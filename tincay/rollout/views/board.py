@@ -217,7 +217,7 @@ def _board_page(
 ) -> HttpResponse:
     phases = selectors.template_phases(rollout.template_id)
     filters = selectors.Filters.read(request.GET, phases)
-    board = selectors.rollout_board(request.user, rollout, filters, page=request.GET.get("page"))
+    board = selectors.rollout_board(request.user, rollout, filters, page=request.GET.get("page"), phases=phases)
     can_manage = access.can_manage_rollout(request.user, rollout)
     if can_manage and add_form is None:
         add_form = AddUnitsForm(initial={"on": timezone.localdate()})
@@ -276,25 +276,26 @@ def rollout_add_units(request: HttpRequest, code: str) -> HttpResponse:
     return _board_page(request, rollout, form, status=400)
 
 
-def _phase_title(phases: list, key: str) -> str:
-    return next((localized(p, "title") for p in phases if p.key == key), key)
+def _gate_texts() -> Any:
+    """``gate`` → its text in the export, the translated words looked up once for the thousands of gates."""
+    met, not_met, not_yet = _("met"), _("not met"), _("not yet")
+    by_hand = _("%(gate)s: recorded by hand (%(state)s): %(reason)s")
 
+    def text(gate: Any) -> str:
+        if gate.by_hand:
+            return by_hand % {"gate": gate.label, "state": met if gate.met else not_met, "reason": gate.reason}
+        return f"{gate.label}: {met if gate.met else not_yet}" + (f" ({gate.detail})" if gate.detail else "")
 
-def _gate_text(gate: Any) -> str:
-    if gate.by_hand:
-        return _("%(gate)s: recorded by hand (%(state)s): %(reason)s") % {
-            "gate": gate.label,
-            "state": _("met") if gate.met else _("not met"),
-            "reason": gate.reason,
-        }
-    return f"{gate.label}: {_('met') if gate.met else _('not yet')}" + (f" ({gate.detail})" if gate.detail else "")
+    return text
 
 
 @login_required
 def rollout_export(request: HttpRequest, code: str) -> HttpResponse:
     rollout = _rollout_or_404(request, code)
     phases = selectors.template_phases(rollout.template_id)
-    board = selectors.rollout_board_all(request.user, rollout, selectors.Filters.read(request.GET, phases))
+    board = selectors.rollout_board_all(
+        request.user, rollout, selectors.Filters.read(request.GET, phases), phases=phases
+    )
     header = [
         _("Unit code"),
         _("Unit"),
@@ -315,18 +316,22 @@ def rollout_export(request: HttpRequest, code: str) -> HttpResponse:
         "future": "",
         "not_recorded": _("not recorded"),
     }
+    titles = {p.key: localized(p, "title") for p in board.phases}
+    orders = {p.key: p.order for p in board.phases}
+    yes, no = _("yes"), _("no")
+    gate_text = _gate_texts()
     rows = (
         [
-            row.entry.unit.key,
-            row.entry.unit.name,
-            row.entry.unit.parent.name if row.entry.unit.parent else "",
-            _phase_title(board.phases, row.entry.current_phase),
-            row.phase.order if row.phase else "",
+            row.entry.unit_key,
+            row.entry.unit_name,
+            row.entry.parent_name or "",
+            titles.get(row.entry.current_phase, row.entry.current_phase),
+            orders.get(row.entry.current_phase, ""),
             row.entry.phase_since.strftime("%d/%m/%Y"),
             row.days,
-            _("yes") if row.stuck else _("no"),
+            yes if row.stuck else no,
             f"{sum(g.met for g in row.gates)}/{len(row.gates)}",
-            "; ".join(_gate_text(g) for g in row.gates),
+            "; ".join(gate_text(g) for g in row.gates),
             *[states[c.state] for c in row.cells],
         ]
         for row in board.rows
