@@ -3,25 +3,33 @@
 For each of the 12 pilot units the areas are suggested from its published final results (``areas_suggest``), the
 highest-ranked red and yellow ones accepted (short and medium term), and an action programme drafted with 3–6
 actions aimed at those indicators, approved (version 1) in October 2023 and followed by dated progress updates
-through 2024. Everything goes through the services with the system actor; the services refuse a progress update
-dated before the programme existed or in the future, so the demo replays the history on the days it happened
+through 2024; the updates that report an action done, and the 2024 summing-up, carry a report from the unit's
+evidence register (public where the results are published, so the portal's programme page shows it). Everything
+goes through the services with the system actor; the services refuse a progress update dated before the programme
+existed or in the future, so the demo replays the history on the days it happened
 (:func:`on_day` sets the services' clock to that day). Texts are plausible but invented and say so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from unittest import mock
+from xml.sax.saxutils import escape
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from tincay.assessments.models import Assessment, Campaign
+from tincay.assessments.choices import DocumentKind, State, Visibility
+from tincay.assessments.models import Assessment, Campaign, Document
+from tincay.assessments.services import evidence
 from tincay.improvement.choices import ActionStatus, BudgetSource, Stage
 from tincay.improvement.models import ImprovementArea, Programme
 from tincay.improvement.services import actions as action_services
@@ -587,11 +595,96 @@ def _follow_up(code: str, found: list[ImprovementArea]) -> Plan:
     )
 
 
+def odt(title: str, paragraphs: list[str]) -> bytes:
+    """A minimal OpenDocument text (mimetype first and stored, fixed timestamps) with a demo mark."""
+    body = "".join(
+        f"<text:p>{escape(p)}</text:p>" for p in [title, *paragraphs, "DỮ LIỆU MẪU – không phải văn bản thật."]
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data, method in (
+            ("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED),
+            ("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED),
+            ("content.xml", content, zipfile.ZIP_DEFLATED),
+        ):
+            info = zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0))
+            info.compress_type = method
+            archive.writestr(info, data.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def _issuer(unit: Any) -> str:
+    return f"UBND {unit.name[:1].lower()}{unit.name[1:]}"  # "Phường Đằng Lâm" → "UBND phường Đằng Lâm"
+
+
+def _report(actor: Any, programme: Programme, day: dt.date, number: str, title: str, body: list[str]) -> Document:
+    """A report entered in the unit's evidence register on ``day``, with a small generated OpenDocument file; public
+    when the unit's results are published (the portal shows public evidence only)."""
+    unit = programme.assessment.unit
+    public = programme.assessment.state == State.PUBLISHED
+    upload = SimpleUploadedFile(
+        f"{unit.key}-{number.replace('/', '-').lower()}.odt",
+        odt(title, body),
+        "application/vnd.oasis.opendocument.text",
+    )
+    data = {
+        "title": title,
+        "number": number,
+        "issued_on": day,
+        "issuer": _issuer(unit),
+        "kind": DocumentKind.REPORT,
+        "visibility": Visibility.PUBLIC if public else Visibility.INTERNAL,
+    }
+    with on_day(day, hour=14):
+        return evidence.document_create(user=actor, unit=unit, data=data, upload=upload)
+
+
+def _done_report(actor: Any, programme: Programme, action: Any, day: dt.date, number: int) -> Document:
+    title = f"Báo cáo kết quả thực hiện hành động {action.number}: {action.title[:1].lower()}{action.title[1:]} {DEMO}"
+    body = [
+        f"Thực hiện {programme.title[:1].lower()}{programme.title[1:]}, đã được Chủ tịch UBND phê duyệt.",
+        f"Nội dung đã thực hiện: {action.description}",
+        f"Kết quả đạt được: {action.expected_result}",
+        "Tài liệu kèm theo: kế hoạch thực hiện, danh sách tham dự, hình ảnh và số liệu theo dõi (lưu tại đơn vị).",
+    ]
+    return _report(actor, programme, day, f"{number}/BC-UBND", title[:500], body)
+
+
+def _summary_report(actor: Any, programme: Programme, carried: list[Any], day: dt.date, number: int) -> Document:
+    title = f"Báo cáo sơ kết năm 2024 thực hiện chương trình hành động cải thiện chất lượng quản trị {DEMO}"
+    body = [
+        "Sơ kết năm 2024 các hành động trung hạn của chương trình hành động sau kỳ thí điểm TCVN ISO 18091:2020.",
+        *(
+            f"Hành động {a.number} – {a.title}: đã thực hiện một phần, tiếp tục trong giai đoạn trung hạn."
+            for a in carried
+        ),
+        "Sau sắp xếp đơn vị hành chính năm 2025, đơn vị kế thừa tiếp tục theo dõi các hành động còn lại.",
+    ]
+    return _report(actor, programme, day, f"{number}/BC-UBND", title, body)
+
+
 def _progress(actor: Any, programme: Programme) -> None:
     """Progress through 2024: short-term actions done, medium-term ones in progress (carried on), one overdue,
     one cancelled."""
     key = programme.assessment.unit.key
-    for action in programme.actions.order_by("number"):
+    numbers = random.Random(f"tincay-demo-reports-{key}")  # noqa: S311 - demo data, not security
+    actions = list(programme.actions.order_by("number"))
+    carried = [a for a in actions if a.deadline > PERIOD_END and (key, a.number) not in (CANCELLED, OVERDUE)]
+    summary: Document | None = None  # one summing-up report for all the unit's carried actions
+    for action in actions:
         if (key, action.number) == CANCELLED:
             programme.refresh_from_db(fields=["revision"])
             with on_day(dt.date(2024, 5, 6)):
@@ -611,6 +704,14 @@ def _progress(actor: Any, programme: Programme) -> None:
         plan = Plan(action.title, "", action.expected_result, "", 0, "")
         notes = _notes(kind, plan)
         for day, status, progress, prefix in _history(kind, action.starts_on, action.deadline):
+            documents: list[Document] = []
+            if prefix == "Hoàn thành":
+                seq = day.timetuple().tm_yday + numbers.randint(100, 160)
+                documents = [_done_report(actor, programme, action, day, seq)]
+            elif prefix == "Sơ kết năm 2024":
+                if summary is None:
+                    summary = _summary_report(actor, programme, carried, day, numbers.randint(480, 520))
+                documents = [summary]
             with on_day(day, hour=15):
                 action_services.progress_post(
                     actor=actor,
@@ -620,6 +721,7 @@ def _progress(actor: Any, programme: Programme) -> None:
                     note=notes[prefix],
                     progress=progress,
                     status=status,
+                    document_ids=[d.pk for d in documents],
                 )
         reminders_reschedule(action)  # today's reminders: none left over for days already past
 

@@ -9,11 +9,8 @@ days things happened (:func:`tincay.demo.improvement.on_day`). Where the demo re
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
-import zipfile
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -22,7 +19,7 @@ from tincay.assessments.models import Campaign, Document
 from tincay.assessments.services import evidence
 from tincay.audit import services as audit
 from tincay.common.errors import InvalidInput
-from tincay.demo.improvement import DEMO, on_day
+from tincay.demo.improvement import DEMO, odt, on_day
 from tincay.orgunits.models import AdminUnit
 from tincay.rollout.choices import GateKey, PhaseKey, TrainingLevel
 from tincay.rollout.models import PhaseTemplate, Rollout, RolloutUnit
@@ -199,37 +196,6 @@ def _register_document(actor: Any, unit: AdminUnit, spec: dict[str, Any]) -> Doc
     )
     with on_day(spec["issued_on"]):
         return evidence.document_create(user=actor, unit=unit, data=spec, upload=upload)
-
-
-def odt(title: str, paragraphs: list[str]) -> bytes:
-    """A minimal OpenDocument text (mimetype first and stored, fixed timestamps) with a demo mark."""
-    body = "".join(
-        f"<text:p>{escape(p)}</text:p>" for p in [title, *paragraphs, "DỮ LIỆU MẪU – không phải văn bản thật."]
-    )
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data, method in (
-            ("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED),
-            ("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED),
-            ("content.xml", content, zipfile.ZIP_DEFLATED),
-        ):
-            info = zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0))
-            info.compress_type = method
-            archive.writestr(info, data.encode("utf-8"))
-    return buffer.getvalue()
 
 
 HUE_PLAN = {

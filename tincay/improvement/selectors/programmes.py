@@ -8,11 +8,12 @@ tests/test_improvement_programme_permissions.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,7 @@ from tincay.orgunits.models import Department
 
 UPDATE_LOG_LIMIT = 200
 CREATABLE_LIMIT = 50
+PAGE_SIZE = 50  # programmes per page of the list (a national role sees thousands)
 
 
 def _weighted(action: Action) -> rules.Weighted:
@@ -193,11 +195,11 @@ class ProgrammeRow:
     progress: int | None
 
 
-def programmes_for(user: Any, *, today: dt.date | None = None) -> list[ProgrammeRow]:
-    """The programmes ``user`` may see, newest first, with their roll-up progress, in one query."""
+def programmes_query(user: Any, *, today: dt.date | None = None) -> QuerySet[Programme]:
+    """The programmes ``user`` may see, newest first, each with its actions' figures summed in the same query."""
     today = today or timezone.localdate()
     counted = ~Q(actions__status=ActionStatus.CANCELLED)
-    rows = (
+    return (
         access.programmes_visible_to(user)
         .annotate(
             n_actions=Count("actions", filter=counted),
@@ -211,16 +213,25 @@ def programmes_for(user: Any, *, today: dt.date | None = None) -> list[Programme
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def programme_rows(programmes: Iterable[Programme]) -> list[ProgrammeRow]:
+    """Rows of programmes read by ``programmes_query`` (a page of them, or all)."""
     return [
         ProgrammeRow(
             programme=p,
             actions=p.n_actions,
             overdue=p.n_overdue,
             budget=p.budget or 0,
-            progress=round(p.weighted / p.weights) if p.weights else None,
+            progress=rules.weighted_share(int(p.weighted or 0), int(p.weights or 0)),
         )
-        for p in rows
+        for p in programmes
     ]
+
+
+def programmes_for(user: Any, *, today: dt.date | None = None) -> list[ProgrammeRow]:
+    """Every programme ``user`` may see, newest first, with their roll-up progress, in one query."""
+    return programme_rows(programmes_query(user, today=today))
 
 
 def creatable_for(user: Any) -> list[Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -66,13 +67,15 @@ def _refused(form: Any, error: InvalidInput) -> int:
 
 @login_required
 def programme_index(request: HttpRequest) -> HttpResponse:
-    """The programmes the user may see, newest first, with progress; the assessments whose programme they may
-    start."""
+    """The programmes the user may see, newest first, with progress, a page at a time; the assessments whose
+    programme they may start."""
+    page = Paginator(selectors.programmes_query(request.user), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "improvement/programme_list.html",
         {
-            "rows": selectors.programmes_for(request.user),
+            "page": page,
+            "rows": selectors.programme_rows(page.object_list),
             "creatable": selectors.creatable_for(request.user),
             "rule": rules.ROLLUP_RULE,
             "can_coordinate": access.can_view_coordination(request.user),
