@@ -65,7 +65,7 @@ urlpatterns = [
     path("reminder-rules/<int:pk>/", improvement.RuleDetail.as_view(), name="reminder-rule"),
     path("reminder-rules/<int:pk>/deactivate/", improvement.RuleDeactivate.as_view(), name="reminder-rule-off"),
     path("reminders/", improvement.ReminderLog.as_view(), name="reminders"),
-    # issue 10: rollouts, phases, gates, preliminary survey, training (tincay/api/rollout.py)
+    # issue 10: rollouts, phases, gates, preliminary survey, training (tincay/api/rollout/)
     *rollout.urlpatterns,
     # anything else under /api/v1/ (a malformed id, a mistyped path): a 404 in the API's body shape; [\s\S], not ., so
     # a path with a line break (%0A) is caught here too, not by the site's handler404
