@@ -335,6 +335,35 @@ def rollout_add_units(*, actor: Any, rollout: Any, units: Any, on: Any) -> list[
     return entries
 
 
+def rollout_add_units_by_key(
+    *, actor: Any, rollout: Any, keys: Any = (), all_communes: Any = False, on: Any
+) -> list[RolloutUnit]:
+    """Add units named by their keys and, with ``all_communes``, every commune of today under the coordinating unit
+    not yet in the rollout (as the board's form offers); ``rollout_add_units`` checks the rest."""
+    if not isinstance(rollout, Rollout) or rollout.pk is None:
+        raise InvalidInput({"rollout": [_("Choose a rollout.")]})
+    _manager(actor, rollout)
+    if isinstance(keys, (str, bytes)) or not isinstance(keys, Iterable) or not isinstance(all_communes, bool):
+        raise InvalidInput({"units": [_("Choose at least one unit.")]})
+    keys = [k for k in keys if isinstance(k, str) and k]
+    units: list[AdminUnit] = []
+    if all_communes:
+        units = list(
+            AdminUnit.objects.filter(
+                path__startswith=rollout.owner_unit.path, level="commune", valid_to__isnull=True
+            ).exclude(rollout_entries__rollout=rollout)
+        )
+    if keys:
+        found = {u.key: u for u in AdminUnit.objects.filter(key__in=keys[:MAX_UNITS])}
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise InvalidInput(
+                {"units": [_("No unit has these codes: %(codes)s") % {"codes": ", ".join(missing[:20])}]}
+            )
+        units += [u for u in found.values() if u not in units]
+    return rollout_add_units(actor=actor, rollout=rollout, units=units, on=on)
+
+
 # --- phases -------------------------------------------------------------------------------------------------------
 
 

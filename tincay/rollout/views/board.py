@@ -250,23 +250,10 @@ def rollout_add_units(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         codes = [c.strip() for c in data["unit_codes"].replace(",", " ").split() if c.strip()]
-        units: list[AdminUnit] = []
         try:
-            if data["all_communes"]:
-                units = list(
-                    AdminUnit.objects.filter(
-                        path__startswith=rollout.owner_unit.path, level="commune", valid_to__isnull=True
-                    ).exclude(rollout_entries__rollout=rollout)
-                )
-            if codes:
-                found = {u.key: u for u in AdminUnit.objects.filter(key__in=codes[:5000])}
-                missing = [c for c in codes if c not in found]
-                if missing:
-                    raise InvalidInput(
-                        {"unit_codes": [_("No unit has these codes: %(codes)s") % {"codes": ", ".join(missing[:20])}]}
-                    )
-                units += [u for u in found.values() if u not in units]
-            added = services.rollout_add_units(actor=request.user, rollout=rollout, units=units, on=data["on"])
+            added = services.rollout_add_units_by_key(
+                actor=request.user, rollout=rollout, keys=codes, all_communes=data["all_communes"], on=data["on"]
+            )
         except InvalidInput as exc:
             _refused(exc)
             add_to_form(form, InvalidInput({("unit_codes" if k == "units" else k): v for k, v in exc.errors.items()}))
