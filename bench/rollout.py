@@ -52,12 +52,35 @@ FROM rollout_rolloutunit e JOIN orgunits_adminunit u ON u.id = e.unit_id
 LEFT JOIN orgunits_adminunit p ON p.id = u.parent_id
 WHERE e.rollout_id = %s ORDER BY u.sort_key, e.id LIMIT 50
 """
+# The export's data from the tables alone: every entry with its unit and parent, every phase record (the latest
+# state of each phase), the gates recorded by hand, the training sessions attended per unit, and each unit's
+# assessment with its programme and action counts (the data the gates are derived from).
 EXPORT_FLOOR = """
-SELECT e.id, e.current_phase, e.phase_since, u.key, u.name, p.name,
-       (SELECT COUNT(*) FROM rollout_phaserecord r WHERE r.rollout_unit_id = e.id)
+SELECT e.id, e.current_phase, e.phase_since, e.report_sent_on, e.steering_decision_id, e.support_team_document_id,
+       e.survey_submitted_at, u.key, u.name, p.name
 FROM rollout_rolloutunit e JOIN orgunits_adminunit u ON u.id = e.unit_id
 LEFT JOIN orgunits_adminunit p ON p.id = u.parent_id
 WHERE e.rollout_id = %s ORDER BY u.sort_key, e.id
+"""
+EXPORT_RECORDS_FLOOR = """
+SELECT r.rollout_unit_id, r.phase, r.skipped FROM rollout_phaserecord r
+JOIN rollout_rolloutunit e ON e.id = r.rollout_unit_id WHERE e.rollout_id = %s ORDER BY r.entered_on, r.id
+"""
+EXPORT_HAND_FLOOR = """
+SELECT g.rollout_unit_id, g.gate, g.met, g.reason FROM rollout_gaterecord g
+JOIN rollout_rolloutunit e ON e.id = g.rollout_unit_id WHERE e.rollout_id = %s ORDER BY g.recorded_at, g.id
+"""
+EXPORT_TRAINED_FLOOR = """
+SELECT a.unit_id, COUNT(DISTINCT a.session_id) FROM rollout_attendance a
+JOIN rollout_trainingsession s ON s.id = a.session_id
+WHERE s.rollout_id = %s AND s.held_on <= %s GROUP BY a.unit_id
+"""
+EXPORT_ASSESSMENTS_FLOOR = """
+SELECT a.unit_id, a.submitted_at, g.id, g.approved_version_id,
+       COUNT(CASE WHEN x.status <> 'cancelled' THEN 1 END), COUNT(CASE WHEN x.status = 'done' THEN 1 END)
+FROM assessments_assessment a LEFT JOIN improvement_programme g ON g.assessment_id = a.id
+LEFT JOIN improvement_action x ON x.programme_id = g.id
+WHERE a.campaign_id = %s GROUP BY a.unit_id, a.submitted_at, g.id, g.approved_version_id
 """
 
 ENTRY_FLOOR = """
@@ -241,7 +264,15 @@ def run() -> None:
     _line(
         f"export CSV, all {n:,} units with gates",
         _median(get(base + "export.csv")),
-        _sql([(EXPORT_FLOOR, [rollout.pk])]),
+        _sql(
+            [
+                (EXPORT_FLOOR, [rollout.pk]),
+                (EXPORT_RECORDS_FLOOR, [rollout.pk]),
+                (EXPORT_HAND_FLOOR, [rollout.pk]),
+                (EXPORT_TRAINED_FLOOR, [rollout.pk, timezone.localdate()]),
+                (EXPORT_ASSESSMENTS_FLOOR, [rollout.campaign_id]),
+            ]
+        ),
     )
     first = rollout.units.select_related("unit").order_by("pk").first()
     _line(
