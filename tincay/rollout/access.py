@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from tincay.accounts.choices import Role
 from tincay.accounts.roles import is_admin, is_system, user_scopes
 from tincay.orgunits.access import units_reached_by
-from tincay.rollout.models import Rollout, RolloutUnit
+from tincay.rollout.models import Rollout, RolloutUnit, TrainingSession
 
 UNIT_PEOPLE = {Role.UNIT_LEADER, Role.FOCAL_POINT, Role.CONTRIBUTOR}
 
@@ -77,6 +77,26 @@ def entries_visible_to(user: Any, rollout: Rollout) -> QuerySet[RolloutUnit]:
         return entries
     own_units = {s.unit_id for s in user_scopes(user) if s.role in UNIT_PEOPLE and s.unit_id}
     return entries.filter(unit_id__in=own_units)
+
+
+def get_entry_for_user(user: Any, rollout: Rollout, key: str) -> RolloutUnit | None:
+    """The unit ``key`` of the rollout as this person sees it (None when not in it or not visible)."""
+    entry = entries_visible_to(user, rollout).filter(unit__key=key).first()
+    if entry is not None:
+        entry.rollout = rollout
+    return entry
+
+
+def get_session_for_user(user: Any, rollout: Rollout, pk: int, *, everything: bool) -> TrainingSession | None:
+    """A training session of the rollout; unless ``everything`` (its managers and viewers), only one that trained
+    a unit this person sees. None when there is none."""
+    sessions = TrainingSession.objects.filter(rollout=rollout, pk=pk)
+    if not everything:
+        sessions = sessions.filter(units__in=entries_visible_to(user, rollout).values("unit_id")).distinct()
+    session = sessions.first()
+    if session is not None:
+        session.rollout = rollout
+    return session
 
 
 def can_answer_survey(user: Any, entry: RolloutUnit) -> bool:

@@ -40,10 +40,9 @@ def _managed(request: Any, code: str) -> Rollout:
 
 
 def _entry(request: Any, rollout: Rollout, key: str) -> RolloutUnit:
-    entry = access.entries_visible_to(request.user, rollout).filter(unit__key=_text_key(key)).first()
+    entry = access.get_entry_for_user(request.user, rollout, _text_key(key))
     if entry is None:
         raise Http404(_("This unit is not in the rollout or is not visible to you."))
-    entry.rollout = rollout
     return entry
 
 

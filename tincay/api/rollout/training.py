@@ -37,14 +37,9 @@ from tincay.rollout.services.preparation import checks as preparation_limits
 def _session(request: Any, rollout: Rollout, pk: int, *, everything: bool) -> TrainingSession:
     if pk > inputs.PK_MAX:
         raise Http404
-    sessions = TrainingSession.objects.filter(rollout=rollout, pk=pk)
-    if not everything:
-        visible = access.entries_visible_to(request.user, rollout).values("unit_id")
-        sessions = sessions.filter(units__in=visible).distinct()
-    session = sessions.first()
+    session = access.get_session_for_user(request.user, rollout, pk, everything=everything)
     if session is None:
         raise Http404(_("This training session does not exist or is not visible to you."))
-    session.rollout = rollout
     return session
 
 

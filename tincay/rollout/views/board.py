@@ -383,7 +383,7 @@ def rollout_entry(request: HttpRequest, code: str, key: str) -> HttpResponse:
 
 def _entry_for_post(request: HttpRequest, code: str, key: str) -> tuple[Rollout, Any]:
     rollout = _rollout_or_404(request, code)
-    entry = access.entries_visible_to(request.user, rollout).filter(unit__key=key).first()
+    entry = access.get_entry_for_user(request.user, rollout, key)
     if entry is None:
         raise Http404(_("This unit is not in the rollout or is not visible to you."))
     return rollout, entry

@@ -27,22 +27,16 @@ def managed(request: HttpRequest, code: str) -> Rollout:
 
 
 def entry_or_404(request: HttpRequest, rollout: Rollout, key: str) -> RolloutUnit:
-    entry = access.entries_visible_to(request.user, rollout).filter(unit__key=key).first()
+    entry = access.get_entry_for_user(request.user, rollout, key)
     if entry is None:
         raise Http404(_("This unit is not in the rollout or is not visible to you."))
-    entry.rollout = rollout
     return entry
 
 
 def session_or_404(request: HttpRequest, rollout: Rollout, pk: int, *, everything: bool) -> TrainingSession:
-    sessions = TrainingSession.objects.filter(rollout=rollout, pk=pk)
-    if not everything:
-        visible = access.entries_visible_to(request.user, rollout).values("unit_id")
-        sessions = sessions.filter(units__in=visible).distinct()
-    session = sessions.first()
+    session = access.get_session_for_user(request.user, rollout, pk, everything=everything)
     if session is None:
         raise Http404(_("This training session does not exist or is not visible to you."))
-    session.rollout = rollout
     return session
 
 
