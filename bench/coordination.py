@@ -13,15 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import statistics
 import time
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.measure import analyze, line, median, reference, signed_in
 from tincay.assessments.models import Assessment, Campaign
 from tincay.catalogue.models import Indicator
 from tincay.catalogue.selectors import version_by_ref
@@ -31,7 +28,6 @@ from tincay.improvement.rules import default_progress
 from tincay.orgunits.models import AdminUnit
 
 CODE = "bench-coordination-2026"
-REPEAT = 9
 ACTIONS_PER_PROGRAMME = 10
 AREAS_PER_UNIT = 5  # the first four selected; actions serve the first three: one area per unit nobody acts on
 STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED]
@@ -68,18 +64,6 @@ GROUP BY ar.assessment_id
 """
 
 
-def _median(action) -> tuple[float, float, int]:
-    action()
-    times, queries = [], 0
-    for _ in range(REPEAT):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            action()
-            times.append(1000 * (time.perf_counter() - start))
-        queries = len(captured)
-    return statistics.median(times), sorted(times)[int(0.9 * (len(times) - 1))], queries
-
-
 def _floor(campaign: Campaign, path_prefix: str) -> float:
     def run() -> None:
         with connection.cursor() as cursor:
@@ -88,16 +72,7 @@ def _floor(campaign: Campaign, path_prefix: str) -> float:
             cursor.execute(IDLE_FLOOR, [campaign.pk, f"{path_prefix}%"])
             cursor.fetchall()
 
-    return _median(run)[0]
-
-
-def _line(label: str, page: tuple[float, float, int], floor_ms: float) -> None:
-    median, p90, queries = page
-    print(
-        f"  {label:<54} {median:8.1f}ms p90 {p90:7.1f}ms {queries:4d}q   floor {floor_ms:7.1f}ms"
-        f"   ratio {median / floor_ms:5.2f}",
-        flush=True,
-    )
+    return median(run)[0]
 
 
 def _communes() -> list[AdminUnit]:
@@ -192,9 +167,7 @@ def run() -> None:
         old.delete()
     start = time.perf_counter()
     campaign = generate(rng)
-    if connection.vendor == "postgresql":  # fresh bulk rows: plan with their statistics, not the defaults
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     n = campaign.assessments.count()
     actions = Action.objects.filter(programme__assessment__campaign=campaign).count()
     print(
@@ -203,30 +176,18 @@ def run() -> None:
         flush=True,
     )
 
-    def client_of(username: str):
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
-
-        def get(url: str):
-            def call():
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-
-            return call
-
-        return get
-
-    admin, coordinator = client_of("quantri"), client_of("dieuphoi")
+    admin, coordinator = signed_in("quantri"), signed_in("dieuphoi")
     base = f"/improvement/coordination/?campaign={CODE}"
     export = f"/improvement/coordination/export.csv?campaign={CODE}"
     national = _floor(campaign, "")
     hai_phong = campaign.assessments.filter(unit__path__startswith="31/").count()
     print(f"\n  coordinator's programmes (issue 10): {n:,} units × {ACTIONS_PER_PROGRAMME} actions, page of 100")
-    _line(f"national view, {n:,} units (admin), first page", _median(admin(base)), national)
+    line(f"national view, {n:,} units (admin), first page", median(admin(base)), national)
     last = max(1, -(-n // 100))
-    _line(f"national view, {n:,} units (admin), page {last}", _median(admin(f"{base}&page={last}")), national)
-    _line(f"export CSV, all {n:,} units", _median(admin(export)), national)
+    line(f"national view, {n:,} units (admin), page {last}", median(admin(f"{base}&page={last}")), national)
+    line(f"export CSV, all {n:,} units", median(admin(export)), national)
     if hai_phong:
         floor_31 = _floor(campaign, "31/")
-        _line(f"coordinator of Hải Phòng, {hai_phong} units", _median(coordinator(base)), floor_31)
-        _line(f"admin narrowed to Hải Phòng, {hai_phong} units", _median(admin(base + "&province=31")), floor_31)
+        line(f"coordinator of Hải Phòng, {hai_phong} units", median(coordinator(base)), floor_31)
+        line(f"admin narrowed to Hải Phòng, {hai_phong} units", median(admin(base + "&province=31")), floor_31)
+    reference()

