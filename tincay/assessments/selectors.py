@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,7 @@ from tincay.catalogue.models import Criterion, FrameworkVersion, Indicator, Pill
 from tincay.common.i18n import current_language
 from tincay.common.numbers import show_number
 from tincay.orgunits.models import AdminUnit
-from tincay.orgunits.selectors import units_search
+from tincay.orgunits.selectors import provinces_of, units_search
 
 STATE_ORDER = list(State.values)
 
@@ -209,9 +209,7 @@ def campaign_board_page(
     base = assessments.filter(campaign=campaign)
     by_state = dict(base.order_by().values_list("state").annotate(n=Count("pk")))
     counts = [(value, State(value).label, by_state.get(value, 0)) for value in STATE_ORDER]
-    first_segment = Substr("unit__path", 1, StrIndex("unit__path", Value("/")))
-    in_campaign = base.order_by().annotate(prefix=first_segment).values("prefix")
-    provinces = list(AdminUnit.objects.filter(path__in=in_campaign).order_by("valid_to", "sort_key"))
+    provinces = provinces_of(base)
     narrowed = base
     if filters.province is not None:
         narrowed = narrowed.filter(unit__path__startswith=filters.province.path)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Length
+from django.db.models.functions import Concat, Length, StrIndex, Substr
 
 from tincay.common.text import UNIT_TYPE_WORDS, fold, printable
 from tincay.orgunits.access import units_visible_to
@@ -26,10 +26,16 @@ def units_on(units: QuerySet[AdminUnit], date: dt.date | None) -> QuerySet[Admin
 
 def units_search(units: QuerySet[AdminUnit], query: str) -> QuerySet[AdminUnit]:
     """Diacritic-insensitive search on name and code: "dang lam" finds "Phường Đằng Lâm"."""
-    words = fold(query).split()
-    for word in words:
-        units = units.filter(search_text__contains=word)
-    return units
+    return units.filter(unit_search_q(query, ""))
+
+
+def unit_search_q(query: str, to_unit: str = "unit__") -> Q:
+    """``units_search`` as a condition on rows that lead to a unit through ``to_unit``: every word of ``query``
+    (without diacritics) in the unit's name or code."""
+    kept = Q()
+    for word in fold(query).split():
+        kept &= Q(**{f"{to_unit}search_text__contains": word})
+    return kept
 
 
 def _first_when(condition: Q | Exists) -> Case:
@@ -90,6 +96,15 @@ def units_by_name(
 def name_rank(unit: AdminUnit) -> tuple[int, ...]:
     """The ranks ``units_by_name`` gave a unit; a smaller tuple is a better match."""
     return tuple(getattr(unit, name) for name in NAME_RANKS)
+
+
+def provinces_of(rows: QuerySet[Any], path_field: str = "unit__path") -> list[AdminUnit]:
+    """The first-level units (provinces, today's or historical) that the units of ``rows`` lie in, for a filter:
+    ``path_field`` leads from a row to its unit's path. One query, whatever the number of rows (the paths' first
+    segments are compared in the database)."""
+    first_segment = Substr(path_field, 1, StrIndex(path_field, Value("/")))
+    prefixes = rows.order_by().annotate(province_path=first_segment).values("province_path")
+    return list(AdminUnit.objects.filter(path__in=prefixes).order_by("valid_to", "sort_key"))
 
 
 def unit_roots(units: QuerySet[AdminUnit]) -> QuerySet[AdminUnit]:

@@ -21,7 +21,7 @@ from tincay.api import inputs
 from tincay.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, error_responses
 from tincay.api.inputs import json_or_form, validated
 from tincay.api.queries import query_values
-from tincay.api.rollout.common import KEY_MAX, TEXT_MAX, _entry, _managed, _rollout, _text_key
+from tincay.api.rollout.common import KEY_MAX, TEXT_MAX, _entry, _managed, _rollout, _text_key, page_number
 from tincay.assessments.access import campaigns_visible_to
 from tincay.assessments.models import Document
 from tincay.common.text import printable
@@ -241,11 +241,7 @@ class RolloutDetail(APIView):
         given = BoardFilter(data=query_values(request, BoardFilter().fields))
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        page = data.get("page") or "1"
-        if not page.isascii() or not page.isdigit() or not 1 <= int(page) <= 10**9:
-            raise ValidationError(
-                {"page": [_("Give a whole number from %(low)s to %(high)s.") % {"low": 1, "high": "1.000.000.000"}]}
-            )
+        page = page_number(data.get("page"))
         phases = template_phases(rollout.template_id)
         if data.get("phase") and data["phase"] not in {p.key for p in phases}:
             raise ValidationError({"phase": [_("Choose one of the phases of this rollout.")]})
@@ -254,7 +250,7 @@ class RolloutDetail(APIView):
             stuck=data.get("stuck") in ("1", "true"),
             name=printable(data.get("q") or "").strip()[:100],
         )
-        board = board_selectors.rollout_board(request.user, rollout, filters, page=int(page))
+        board = board_selectors.rollout_board(request.user, rollout, filters, page=page)
         body = {
             "rollout": rollout,
             "phases": _phases_out(board.phases),

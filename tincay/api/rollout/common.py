@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 
 from tincay.api import inputs
 from tincay.rollout import access
@@ -17,6 +18,17 @@ from tincay.rollout.models import Rollout, RolloutUnit
 
 TEXT_MAX = 10_000
 KEY_MAX = 100
+PAGE_MAX = 10**9
+
+
+def page_number(given: str | None) -> int:
+    """``page`` of a paged read: a whole number from 1 (1 when not given), else a 400 with the field named."""
+    page = given or "1"
+    if not page.isascii() or not page.isdigit() or not 1 <= int(page) <= PAGE_MAX:
+        raise ValidationError(
+            {"page": [_("Give a whole number from %(low)s to %(high)s.") % {"low": 1, "high": "1.000.000.000"}]}
+        )
+    return int(page)
 
 
 def _text_key(value: str) -> str:

@@ -21,7 +21,9 @@ from rest_framework.views import APIView
 from tincay.api import inputs
 from tincay.api.errors import READ_ERRORS, WRITE_ERRORS, error_responses
 from tincay.api.inputs import json_or_form, validated
-from tincay.api.rollout.common import KEY_MAX, TEXT_MAX, _all_optional, _entry, _managed, _rollout
+from tincay.api.queries import query_values
+from tincay.api.rollout.common import KEY_MAX, TEXT_MAX, _all_optional, _entry, _managed, _rollout, page_number
+from tincay.common.text import printable
 from tincay.rollout import access
 from tincay.rollout.choices import QuestionKind
 from tincay.rollout.models import Rollout, RolloutUnit, SurveyQuestion
@@ -338,15 +340,40 @@ class SurveyRowOut(serializers.Serializer):
 
 
 class SurveyComparisonOut(serializers.Serializer):
-    submitted = serializers.IntegerField()
-    questions = SummaryOut(many=True)
-    rows = SurveyRowOut(many=True)
+    submitted = serializers.IntegerField(help_text="visible units that submitted, before the filters")
+    total = serializers.IntegerField(help_text="units you see, before the filters")
+    count = serializers.IntegerField(source="page.paginator.count", help_text="rows the filters keep")
+    page = serializers.IntegerField(source="page.number")
+    pages = serializers.IntegerField(source="page.paginator.num_pages")
+    questions = SummaryOut(many=True, help_text="per question, over every submitted unit you see")
+    rows = SurveyRowOut(many=True, help_text="the page's units")
+
+
+class SurveyCompareFilter(serializers.Serializer):
+    q = inputs.Text(max_length=100, required=False, allow_blank=True, help_text="name or code of a unit")
+    submitted = inputs.Choice(
+        choices=["", "1", "0", "true", "false"], required=False, allow_blank=True, help_text="submitted units only"
+    )
+    page = inputs.Text(max_length=12, required=False, allow_blank=True, help_text="page number, from 1")
 
 
 class SurveyCompare(APIView):
-    @extend_schema(responses={200: SurveyComparisonOut, **READ_ERRORS})
+    @extend_schema(
+        responses={200: SurveyComparisonOut, **error_responses(400, 403, 404, 429)}, parameters=[SurveyCompareFilter]
+    )
     def get(self, request, code: str):
-        """Every visible unit's answers side by side, and per question the counts over submitted units."""
+        """Per question the counts over every submitted unit you see, and a page of units (50 rows a page,
+        ``page``) with their answers side by side; filters ``q`` (name or code) and ``submitted``."""
         rollout = _rollout(request, code)
-        comparison = preparation_selectors.survey_comparison(rollout, access.entries_visible_to(request.user, rollout))
+        given = SurveyCompareFilter(data=query_values(request, SurveyCompareFilter().fields))
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        page = page_number(data.get("page"))
+        comparison = preparation_selectors.survey_comparison(
+            rollout,
+            access.entries_visible_to(request.user, rollout),
+            page=page,
+            name=printable(data.get("q") or "").strip()[:100],
+            submitted_only=data.get("submitted") in ("1", "true"),
+        )
         return Response(SurveyComparisonOut(comparison).data)

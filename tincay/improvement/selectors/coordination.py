@@ -39,6 +39,7 @@ from tincay.improvement.choices import ActionStatus, ProgrammeStatus
 from tincay.improvement.models import Action, ImprovementArea
 from tincay.orgunits.access import units_reached_by
 from tincay.orgunits.models import AdminUnit, PeerGroup
+from tincay.orgunits.selectors import provinces_of
 
 PAGE_SIZE = 100
 NO_PROGRAMME = "none"
@@ -182,13 +183,6 @@ def totals_of(rows: list[ProgrammeRow]) -> Totals:
         idle_areas=sum(row.idle_areas for row in rows),
         units_idle=sum(1 for row in rows if row.idle_areas),
     )
-
-
-def provinces_of(assessments: QuerySet[Assessment]) -> list[AdminUnit]:
-    """The provinces (first level of the tree, today's or historical) the assessments' units lie in."""
-    paths = assessments.order_by().values_list("unit__path", flat=True).distinct()
-    prefixes = {path.split("/", 1)[0] + "/" for path in paths}
-    return list(AdminUnit.objects.filter(path__in=prefixes).order_by("valid_to", "sort_key"))
 
 
 def coordination(

@@ -20,7 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tincay.assessments.models import Document
-from tincay.common.text import fold
+from tincay.orgunits.selectors import unit_search_q
 from tincay.rollout import access
 from tincay.rollout.gates import Gate, current_phase_gates, gates_for_entries, template_phases
 from tincay.rollout.models import GateRecord, PhaseDefinition, PhaseRecord, Rollout, RolloutUnit
@@ -141,9 +141,7 @@ def _filter_q(filters: Filters, stuck: Q) -> Q:
         kept &= Q(current_phase=filters.phase)
     if filters.stuck:
         kept &= stuck
-    for word in fold(filters.name).split():
-        kept &= Q(unit__search_text__contains=word)
-    return kept
+    return kept & unit_search_q(filters.name)
 
 
 def _filtered(entries: QuerySet[RolloutUnit], filters: Filters, stuck: Q) -> QuerySet[RolloutUnit]:

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tincay.common.i18n import current_language
 from tincay.orgunits.models import AdminUnit
+from tincay.orgunits.selectors import unit_search_q
 from tincay.rollout.choices import QuestionKind
 from tincay.rollout.models import Attendance, Rollout, RolloutUnit, SurveyAnswer, SurveyQuestion, TrainingSession
 
@@ -92,9 +94,11 @@ class ComparisonRow:
 
 @dataclass
 class Comparison:
-    questions: list[QuestionSummary]
-    rows: list[ComparisonRow]
-    submitted: int
+    questions: list[QuestionSummary]  # over every submitted visible unit, whatever the filters and the page
+    rows: list[ComparisonRow]  # the page's rows
+    submitted: int  # visible units that submitted
+    total: int = 0  # visible units
+    page: Page | None = None
 
 
 def _percent(part: int, whole: int) -> int:
@@ -129,16 +133,56 @@ def _summary(number: int, question: SurveyQuestion, values: list[Any]) -> Questi
     return summary
 
 
-def survey_comparison(rollout: Rollout, entries: QuerySet[RolloutUnit]) -> Comparison:
-    """Every visible unit's answers side by side (a row per unit, a column per question), and per question the
-    count of submitted units choosing each option (or the sum and mean of numbers). Drafts are shown in their row
-    but counted nowhere. Three queries."""
+PAGE_SIZE = 50  # units per page of the side-by-side table
+
+
+def _comparison_kept(name: str, submitted_only: bool) -> Q:
+    """The units the comparison's filters keep: every word of ``name`` in the unit's name or code (without
+    diacritics), and only the submitted ones for ``submitted_only``."""
+    kept = Q()
+    if submitted_only:
+        kept &= Q(survey_submitted_at__isnull=False)
+    return kept & unit_search_q(name)
+
+
+def survey_comparison(
+    rollout: Rollout,
+    entries: QuerySet[RolloutUnit],
+    *,
+    page: Any = 1,
+    name: str = "",
+    submitted_only: bool = False,
+) -> Comparison:
+    """Per question the count of submitted units choosing each option (or the sum and mean of numbers) over every
+    visible unit, and one page of the units the filters keep (a row per unit, a column per question, ordered by
+    unit). Drafts are shown in their row but counted nowhere. Five queries whatever the number of units: the
+    questions, the counts, the submitted answers, the page, the page's answers."""
     questions = survey_questions(rollout)
-    rows_entries = list(entries.select_related("unit").order_by("unit__sort_key"))
+    entries = entries.order_by()
+    kept = _comparison_kept(name, submitted_only)
+    counts = entries.aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(survey_submitted_at__isnull=False)),
+        **({"kept": Count("pk", filter=kept)} if kept else {}),
+    )
+    by_question: dict[int, list[Any]] = defaultdict(list)
+    for question_id, value in SurveyAnswer.objects.filter(
+        rollout_unit__in=entries.filter(survey_submitted_at__isnull=False).values("pk"), question__rollout=rollout
+    ).values_list("question_id", "value"):
+        by_question[question_id].append(value)
+    submitted = counts["submitted"]
+    summaries = [  # a submitted unit without an answer counts as unanswered (None)
+        _summary(number, q, by_question[q.pk] + [None] * (submitted - len(by_question[q.pk])))
+        for number, q in enumerate(questions, start=1)
+    ]
+    paginator = Paginator(entries.filter(kept).select_related("unit").order_by("unit__sort_key", "pk"), PAGE_SIZE)
+    paginator.count = counts["kept" if kept else "total"]  # type: ignore[misc]
+    current_page = paginator.get_page(page)
+    current_page.object_list = on_page = list(current_page.object_list)
     values: dict[tuple[int, int], Any] = {
         (entry_id, question_id): value
         for entry_id, question_id, value in SurveyAnswer.objects.filter(
-            rollout_unit__in=[e.pk for e in rows_entries], question__rollout=rollout
+            rollout_unit__in=[e.pk for e in on_page], question__rollout=rollout
         ).values_list("rollout_unit_id", "question_id", "value")
     }
     rows = [
@@ -147,90 +191,138 @@ def survey_comparison(rollout: Rollout, entries: QuerySet[RolloutUnit]) -> Compa
             submitted=entry.survey_submitted_at is not None,
             cells=[answer_display(q, values.get((entry.pk, q.pk))) for q in questions],
         )
-        for entry in rows_entries
+        for entry in on_page
     ]
-    submitted = [e for e in rows_entries if e.survey_submitted_at is not None]
-    summaries = [
-        _summary(number, q, [values.get((e.pk, q.pk)) for e in submitted])
-        for number, q in enumerate(questions, start=1)
-    ]
-    return Comparison(questions=summaries, rows=rows, submitted=len(submitted))
+    return Comparison(questions=summaries, rows=rows, submitted=submitted, total=counts["total"], page=current_page)
+
+
+TRAINING_PAGE_SIZE = 50  # units per page of the attendance table
+SESSION_PREVIEW = 5  # units named per session in the list (the rest counted)
 
 
 @dataclass
 class SessionLine:
     session: TrainingSession
-    units: list[AdminUnit]
+    unit_count: int  # units the session trains
+    preview: list[AdminUnit]  # the first of them, by name order
     attendance: int  # attendees of the units the reader sees
-    per_unit: dict[int, int]
+
+
+@dataclass
+class UnitLine:
+    unit: AdminUnit
+    sessions: list[tuple[TrainingSession, int]]  # sessions with attendees from the unit, and how many
+    attendance: int  # over every session
 
 
 @dataclass
 class TrainingOverview:
     sessions: list[SessionLine]
-    units: list[AdminUnit]
-    per_unit: dict[int, int]  # unit id → attendees over every session
-    trained: int  # units with at least one attendee
+    units: list[UnitLine]  # one page of the visible units
+    page: Page
+    total: int  # visible units
+    trained: int  # visible units with at least one attendee
 
 
-def training_overview(rollout: Rollout, entries: QuerySet[RolloutUnit], *, everything: bool) -> TrainingOverview:
-    """The rollout's sessions (all of them for ``everything``, else those training a visible unit) with attendance
-    counted per unit: four queries."""
-    units = [e.unit for e in entries.select_related("unit").order_by("unit__sort_key")]
-    unit_ids = [u.pk for u in units]
-    sessions = TrainingSession.objects.filter(rollout=rollout).prefetch_related("units").order_by("held_on", "id")
-    if not everything:
-        sessions = sessions.filter(units__in=unit_ids).distinct()
-    sessions = list(sessions)
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for session_id, unit_id, number in (
-        Attendance.objects.filter(session__rollout=rollout, unit_id__in=unit_ids)
-        .values_list("session_id", "unit_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        counts[session_id][unit_id] = number
-    per_unit: Counter[int] = Counter()
-    for per_session in counts.values():
-        per_unit.update(per_session)
-    lines = [
-        SessionLine(
-            session=s,
-            units=sorted(s.units.all(), key=lambda u: u.sort_key),
-            attendance=sum(counts[s.pk].values()),
-            per_unit=counts[s.pk],
-        )
-        for s in sessions
-    ]
-    return TrainingOverview(
-        sessions=lines, units=units, per_unit=dict(per_unit), trained=sum(1 for u in unit_ids if per_unit[u])
+def training_overview(
+    rollout: Rollout,
+    entries: QuerySet[RolloutUnit],
+    *,
+    everything: bool,
+    page: Any = 1,
+    untrained_only: bool = False,
+) -> TrainingOverview:
+    """The rollout's sessions (all of them for ``everything``, else those training a visible unit), each with its
+    number of units, the first of them by name and its attendees from the visible units; then one page of the
+    visible units (only those nobody from has attended, for ``untrained_only``) with the sessions they attended.
+    A fixed number of queries and work bounded by the page, whatever the number of units: a national rollout
+    (3,321 units) costs what a pilot of twelve does."""
+    visible_units = entries.values("unit_id")
+    sessions = (
+        TrainingSession.objects.filter(rollout=rollout)
+        .annotate(unit_count=Count("units", distinct=True))
+        .prefetch_related(Prefetch("units", AdminUnit.objects.order_by("sort_key")[:SESSION_PREVIEW], "preview"))
+        .order_by("held_on", "id")
     )
+    if not everything:
+        sessions = sessions.filter(
+            Exists(
+                TrainingSession.units.through.objects.filter(
+                    trainingsession_id=OuterRef("pk"), adminunit_id__in=visible_units
+                )
+            )
+        )
+    attended = Attendance.objects.filter(session__rollout=rollout, unit_id__in=visible_units)
+    by_session = dict(attended.order_by().values("session_id").annotate(n=Count("id")).values_list("session_id", "n"))
+    lines = [SessionLine(s, s.unit_count, s.preview, by_session.get(s.pk, 0)) for s in sessions]
+    has_attended = Exists(Attendance.objects.filter(session__rollout=rollout, unit_id=OuterRef("unit_id")))
+    counts = entries.order_by().aggregate(total=Count("pk"), trained=Count("pk", filter=Q(has_attended)))
+    shown = entries.filter(~has_attended) if untrained_only else entries
+    paginator = Paginator(shown.select_related("unit").order_by("unit__sort_key", "pk"), TRAINING_PAGE_SIZE)
+    if not untrained_only:
+        paginator.count = counts["total"]  # type: ignore[misc]  # counted above
+    current = paginator.get_page(page)
+    on_page = [e.unit for e in current.object_list]
+    per_unit: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for unit_id, session_id, number in (
+        attended.filter(unit_id__in=[u.pk for u in on_page])
+        .order_by("session__held_on", "session_id")
+        .values("unit_id", "session_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "session_id", "n")
+    ):
+        per_unit[unit_id].append((session_id, number))
+    by_id = {line.session.pk: line.session for line in lines}
+    units = [
+        UnitLine(
+            unit=u,
+            sessions=[(by_id[sid], n) for sid, n in per_unit[u.pk] if sid in by_id],
+            attendance=sum(n for _sid, n in per_unit[u.pk]),
+        )
+        for u in on_page
+    ]
+    return TrainingOverview(sessions=lines, units=units, page=current, total=counts["total"], trained=counts["trained"])
+
+
+SESSION_PAGE_SIZE = 50  # units per page of a session's attendance
 
 
 @dataclass
 class SessionDetail:
     session: TrainingSession
-    units: list[AdminUnit]
+    unit_count: int  # units the session trains
+    preview: list[AdminUnit]  # the first of them, by name order
     materials: list[Any]
-    attendance: list[Attendance]
-    per_unit: list[tuple[AdminUnit, int]]
+    per_unit: list[tuple[AdminUnit, int]]  # one page of the units the reader sees, with their attendees
+    attendance: list[Attendance]  # the people of those units (and, on the first page, those of no unit)
+    page: Page
+    attendees: int  # people on the list the reader may see, over every page
 
 
-def session_detail(session: TrainingSession, visible_unit_ids: set[int] | None) -> SessionDetail:
-    """A session, its materials and its attendance list (only the visible units' people unless
-    ``visible_unit_ids`` is None), with the count per unit: three queries."""
-    units = sorted(session.units.all(), key=lambda u: u.sort_key)
-    materials = list(session.materials.all())
-    attendance = Attendance.objects.filter(session=session).select_related("unit").order_by("unit__sort_key", "name")
-    if visible_unit_ids is not None:
-        attendance = attendance.filter(unit_id__in=visible_unit_ids)
-    attendance = list(attendance)
+def session_detail(session: TrainingSession, visible_units: QuerySet[Any] | None, *, page: Any = 1) -> SessionDetail:
+    """A session, its materials and, one page of units at a time, its attendance: every unit and attendee for
+    ``visible_units=None`` (the organisers), else only the people of those units (a query of unit ids). A fixed
+    number of queries and work bounded by the page, so a session for every commune of the country stays light."""
+    units = session.units.order_by("sort_key", "pk")
+    shown = units if visible_units is None else units.filter(pk__in=visible_units)
+    current = Paginator(shown, SESSION_PAGE_SIZE).get_page(page)
+    on_page = list(current.object_list)
+    people = Attendance.objects.filter(session=session)
+    if visible_units is not None:
+        people = people.filter(unit_id__in=visible_units)
+    of_page = Q(unit_id__in=[u.pk for u in on_page])
+    if visible_units is None and current.number == 1:
+        of_page |= Q(unit__isnull=True)
+    attendance = list(people.filter(of_page).select_related("unit").order_by("unit__sort_key", "name", "id"))
     counter = Counter(a.unit_id for a in attendance)
-    shown = units if visible_unit_ids is None else [u for u in units if u.pk in visible_unit_ids]
+    preview = on_page[:SESSION_PREVIEW] if current.number == 1 and visible_units is None else None
     return SessionDetail(
         session=session,
-        units=units,
-        materials=materials,
+        unit_count=current.paginator.count if visible_units is None else units.count(),
+        preview=preview if preview is not None else list(units[:SESSION_PREVIEW]),
+        materials=list(session.materials.all()),
+        per_unit=[(u, counter[u.pk]) for u in on_page],
         attendance=attendance,
-        per_unit=[(u, counter[u.pk]) for u in shown],
+        page=current,
+        attendees=people.count(),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tincay.common.errors import InvalidInput
 from tincay.common.i18n import localized
 from tincay.common.numbers import show_number
-from tincay.common.text import fold
+from tincay.common.text import fold, printable
 from tincay.rollout import access
 from tincay.rollout.choices import QuestionKind
 from tincay.rollout.models import Rollout, SurveyQuestion
@@ -207,14 +208,22 @@ def question_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 def survey_compare(request: HttpRequest, code: str) -> HttpResponse:
+    """The totals per question over every visible unit, and a page of units (filtered by name, submitted only)."""
     rollout = rollout_or_404(request, code)
     entries = access.entries_visible_to(request.user, rollout)
+    name = printable(request.GET.get("q", "")).strip()[:100]
+    submitted_only = request.GET.get("submitted") in ("1", "on", "true")
+    query = urlencode({k: v for k, v in {"q": name, "submitted": "1" if submitted_only else ""}.items() if v})
     return render(
         request,
         "rollout/survey_compare.html",
         {
             "rollout": rollout,
-            "comparison": selectors.survey_comparison(rollout, entries),
+            "comparison": selectors.survey_comparison(
+                rollout, entries, page=request.GET.get("page"), name=name, submitted_only=submitted_only
+            ),
+            "filters": {"name": name, "submitted": submitted_only},
+            "query": query,
             "can_manage": access.can_manage_rollout(request.user, rollout),
         },
     )

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tincay.assessments.models import Document
 from tincay.common.errors import InvalidInput
+from tincay.orgunits.models import AdminUnit
+from tincay.orgunits.selectors import provinces_of
 from tincay.rollout import access
 from tincay.rollout.choices import TrainingLevel
 from tincay.rollout.models import Rollout, RolloutUnit, TrainingSession
@@ -26,8 +28,15 @@ from tincay.rollout.selectors import preparation as selectors
 from tincay.rollout.services import preparation as services
 from tincay.rollout.views.preparation.lookups import managed, rollout_or_404, session_or_404, show_errors
 
+CHECKBOX_LIMIT = 60  # up to this many units of a rollout, a session's units are ticked in a list; beyond, typed
+
 
 class SessionForm(forms.Form):
+    """A session's fields. Its units: ticked in a list for a rollout of up to ``CHECKBOX_LIMIT`` units; for a larger
+    one (a province's or the country's communes) every unit, a province's units or unit codes typed, so that the
+    page never lists thousands of boxes. Codes are resolved here; whether the units are in the rollout is the
+    service's to check."""
+
     topic = forms.CharField(label=gettext_lazy("Topic"), required=False)
     held_on = forms.DateField(label=gettext_lazy("Date held"), required=False, help_text="dd/mm/yyyy")
     level = forms.ChoiceField(label=gettext_lazy("Level"), choices=TrainingLevel.choices)
@@ -37,6 +46,13 @@ class SessionForm(forms.Form):
     units = forms.MultipleChoiceField(
         label=gettext_lazy("Units trained"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    province = forms.ChoiceField(label=gettext_lazy("Every unit of the rollout in a province"), required=False)
+    unit_codes = forms.CharField(
+        label=gettext_lazy("Codes of the units trained"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        help_text=gettext_lazy("Separated by spaces or commas; added to the province's units when one is chosen."),
+    )
     materials = forms.MultipleChoiceField(
         label=gettext_lazy("Materials from the register"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -44,18 +60,59 @@ class SessionForm(forms.Form):
         label=gettext_lazy("Materials (description or links)"), required=False, widget=forms.Textarea({"rows": 3})
     )
 
-    def __init__(self, *args: Any, units: list[Any], documents: list[Document], **kwargs: Any):
+    def __init__(self, *args: Any, rollout: Rollout, documents: list[Document], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.unit_objects = {u.key: u for u in units}
+        self.rollout = rollout
+        self.entries = RolloutUnit.objects.filter(rollout=rollout)
         self.document_objects = {str(d.pk): d for d in documents}
-        self.fields["units"].choices = [(u.key, u.name) for u in units]
         self.fields["materials"].choices = [(str(d.pk), str(d)) for d in documents]
+        self.few = self.entries.count() <= CHECKBOX_LIMIT
+        if self.few:
+            units = [e.unit for e in self.entries.select_related("unit").order_by("unit__sort_key")]
+            self.unit_objects = {u.key: u for u in units}
+            self.fields["units"].choices = [(u.key, u.name) for u in units]
+            del self.fields["province"], self.fields["unit_codes"]
+        else:
+            self.provinces = {p.key: p for p in provinces_of(self.entries)}
+            self.fields["province"].choices = [("", "—"), *((p.key, p.name) for p in self.provinces.values())]
+            del self.fields["units"]
+
+    def _chosen_units(self, data: dict[str, Any]) -> list[Any]:
+        if data["every_unit"]:
+            return [e.unit for e in self.entries.select_related("unit").order_by("unit__sort_key")]
+        if self.few:
+            return [self.unit_objects[k] for k in data["units"]]
+        chosen: dict[str, Any] = {}
+        province = self.provinces.get(data["province"])
+        if province is not None:
+            in_province = self.entries.filter(unit__path__startswith=province.path).select_related("unit")
+            chosen.update((e.unit.key, e.unit) for e in in_province.order_by("unit__sort_key"))
+        codes = [c for c in data["unit_codes"].replace(",", " ").split() if c not in chosen]
+        found = {u.key: u for u in AdminUnit.objects.filter(key__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise forms.ValidationError(
+                {"unit_codes": _("No unit has these codes: %(codes)s") % {"codes": ", ".join(unknown[:20])}}
+            )
+        chosen.update((c, found[c]) for c in codes)
+        return list(chosen.values())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            data["chosen_units"] = self._chosen_units(data)
+        return data
+
+    def service_errors(self, error: InvalidInput) -> InvalidInput:
+        """The service names the units ``units``; on a large rollout's form they were typed in ``unit_codes``."""
+        if self.few:
+            return error
+        return InvalidInput({("unit_codes" if k == "units" else k): v for k, v in error.errors.items()})
 
     def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
-        keys = list(self.unit_objects) if data["every_unit"] else data["units"]
         return {
-            "units": [self.unit_objects[k] for k in keys],
+            "units": data["chosen_units"],
             "held_on": data["held_on"],
             "trainer": data["trainer"],
             "topic": data["topic"],
@@ -67,25 +124,24 @@ class SessionForm(forms.Form):
 
 
 def _session_form(request: HttpRequest, rollout: Rollout, session: TrainingSession | None = None) -> SessionForm:
-    units = [
-        e.unit for e in RolloutUnit.objects.filter(rollout=rollout).select_related("unit").order_by("unit__sort_key")
-    ]
     chosen = list(session.materials.all()) if session else []
     register = Document.objects.filter(unit_id=rollout.owner_unit_id).order_by("-issued_on", "title")[:200]
     documents = list({d.pk: d for d in [*register, *chosen]}.values())
     initial: dict[str, Any] = {"level": TrainingLevel.BASIC}
     if session is not None:
+        keys = list(session.units.order_by("sort_key").values_list("key", flat=True))
         initial = {
             "topic": session.topic,
             "held_on": session.held_on,
             "level": session.level,
             "trainer": session.trainer,
             "place": session.place,
-            "units": [u.key for u in session.units.all()],
+            "units": keys,
+            "unit_codes": " ".join(keys),
             "materials": [str(d.pk) for d in chosen],
             "materials_note": session.materials_note,
         }
-    return SessionForm(request.POST or None, units=units, documents=documents, initial=initial)
+    return SessionForm(request.POST or None, rollout=rollout, documents=documents, initial=initial)
 
 
 @login_required
@@ -102,17 +158,29 @@ def training_list(request: HttpRequest, code: str) -> HttpResponse:
             try:
                 session = services.training_session_create(actor=request.user, rollout=rollout, **form.arguments())
             except InvalidInput as exc:
-                status = show_errors(form, exc)
+                status = show_errors(form, form.service_errors(exc))
             else:
                 messages.success(request, _("Training session recorded."))
                 return redirect("rollout:training_session", code=rollout.code, pk=session.pk)
+    untrained_only = request.GET.get("untrained") == "1"
     overview = selectors.training_overview(
-        rollout, access.entries_visible_to(request.user, rollout), everything=can_manage
+        rollout,
+        access.entries_visible_to(request.user, rollout),
+        everything=can_manage,
+        page=request.GET.get("page"),
+        untrained_only=untrained_only,
     )
     return render(
         request,
         "rollout/training_list.html",
-        {"rollout": rollout, "overview": overview, "form": form, "can_manage": can_manage},
+        {
+            "rollout": rollout,
+            "overview": overview,
+            "form": form,
+            "can_manage": can_manage,
+            "untrained_only": untrained_only,
+            "query": "untrained=1" if untrained_only else "",
+        },
         status=status,
     )
 
@@ -128,7 +196,7 @@ def training_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         try:
             services.training_session_update(actor=request.user, session=session, **form.arguments())
         except InvalidInput as exc:
-            status = show_errors(form, exc)
+            status = show_errors(form, form.service_errors(exc))
         else:
             messages.success(request, _("Training session saved."))
             return redirect("rollout:training_session", code=rollout.code, pk=session.pk)
@@ -137,7 +205,13 @@ def training_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
+SELECT_LIMIT = 200  # up to this many units of a session, the attendee's unit is picked from a list; beyond, typed
+
+
 class AttendanceForm(forms.Form):
+    """An attendee typed by the organiser. The unit is picked from the session's units, or typed by its code for a
+    session of more than ``SELECT_LIMIT`` units; whether the session trains it is the service's to check."""
+
     name = forms.CharField(label=gettext_lazy("Full name"), required=False)
     unit = forms.ChoiceField(label=gettext_lazy("Unit"))
     position = forms.CharField(label=gettext_lazy("Position"), required=False)
@@ -147,10 +221,22 @@ class AttendanceForm(forms.Form):
         help_text=gettext_lazy("With a user name the person is counted once, also if they sign in with the code."),
     )
 
-    def __init__(self, *args: Any, units: list[Any], **kwargs: Any):
+    def __init__(self, *args: Any, session: TrainingSession, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.unit_objects = {u.key: u for u in units}
-        self.fields["unit"].choices = [("", "—"), *((u.key, u.name) for u in units)]
+        units = list(session.units.order_by("sort_key")[: SELECT_LIMIT + 1])
+        if len(units) <= SELECT_LIMIT:
+            self.fields["unit"].choices = [("", "—"), *((u.key, u.name) for u in units)]
+        else:
+            self.fields["unit"] = forms.CharField(
+                label=gettext_lazy("Unit code"), help_text=gettext_lazy("The code of one of the units trained.")
+            )
+
+    def clean_unit(self) -> Any:
+        key = self.cleaned_data["unit"].strip()
+        unit = AdminUnit.objects.filter(key=key).first()
+        if unit is None:
+            raise forms.ValidationError(_("No unit has this code: check it."))
+        return unit
 
     def clean_username(self) -> Any:
         name = self.cleaned_data["username"].strip()
@@ -169,9 +255,9 @@ def training_session(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     can_manage = access.can_manage_rollout(request.user, rollout)
     entries = access.entries_visible_to(request.user, rollout)
     session = session_or_404(request, rollout, pk, everything=can_manage)
-    visible = None if can_manage else set(entries.values_list("unit_id", flat=True))
-    detail = selectors.session_detail(session, visible)
-    form = AttendanceForm(request.POST or None, units=detail.units) if can_manage else None
+    visible = None if can_manage else entries.values("unit_id")
+    detail = selectors.session_detail(session, visible, page=request.GET.get("page"))
+    form = AttendanceForm(request.POST or None, session=session) if can_manage else None
     status = 200
     if request.method == "POST":
         if form is None:
@@ -182,7 +268,7 @@ def training_session(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     actor=request.user,
                     session=session,
                     name=form.cleaned_data["name"],
-                    unit=form.unit_objects.get(form.cleaned_data["unit"]),
+                    unit=form.cleaned_data["unit"],
                     position=form.cleaned_data["position"],
                     user=form.cleaned_data["username"],
                 )
