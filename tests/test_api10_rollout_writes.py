@@ -152,6 +152,17 @@ def test_coordinator_adds_units(api, users):
     assert PhaseRecord.objects.filter(rollout_unit=entry, phase="preparation", left_on=None).count() == 1
 
 
+def test_coordinator_adds_every_commune(api, users):
+    rollout = make_rollout(users, code="api10-all", keys=(OWN,))
+    communes = AdminUnit.objects.filter(parent__key="31", level="commune", valid_to__isnull=True)
+    response = api("dieuphoi").post(
+        f"/api/v1/rollouts/{rollout.code}/units/", {"all_communes": True, "on": TODAY}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert len(response.json()) == communes.count() - 1  # the unit already in stays as it was
+    assert RolloutUnit.objects.filter(rollout=rollout).count() == communes.count()
+
+
 def test_adding_units_by_role(api, users):
     rollout = make_rollout(users, code="api10-add", keys=(OWN,))
     check_matrix(
@@ -182,6 +193,9 @@ def test_adding_units_refuses_bad_input(api, users):
             ({"units": [SIBLING], "on": "2099-01-01"}, "on"),
             ({"units": [SIBLING], "on": "2026-01-01"}, "on"),  # before the rollout starts
             ({"units": [SIBLING], "on": TODAY, "phase": "training"}, "phase"),
+            ({"on": TODAY}, "units"),
+            ({"units": [], "all_communes": False, "on": TODAY}, "units"),
+            ({"all_communes": "maybe", "on": TODAY}, "all_communes"),
             ("11311", "__all__"),
         ],
         lambda: RolloutUnit.objects.filter(rollout=rollout).count(),

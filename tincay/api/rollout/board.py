@@ -199,11 +199,22 @@ class RolloutList(generics.ListCreateAPIView):
 class UnitsAdd(inputs.InputSerializer):
     units = serializers.ListField(
         child=inputs.Text(max_length=40),
-        min_length=1,
+        required=False,
         max_length=phase_services.MAX_UNITS,
         help_text="keys of units under the coordinating unit",
     )
+    all_communes = serializers.BooleanField(
+        required=False, default=False, help_text="also every commune of today under the coordinating unit"
+    )
     on = inputs.Day(help_text="the day they enter the first phase (not in the future, not before the start)")
+
+    def validate(self, data):
+        keys = data.get("units") or []
+        if not keys and not data.get("all_communes"):
+            raise ValidationError({"units": [_("Choose at least one unit.")]})
+        if len(set(keys)) < len(keys):  # a list is exact here; the page's typed codes may repeat
+            raise ValidationError({"units": [_("A unit is listed twice.")]})
+        return data
 
 
 class AddedOut(serializers.Serializer):
@@ -216,18 +227,16 @@ class AddedOut(serializers.Serializer):
 class RolloutUnitsAdd(APIView):
     @extend_schema(request=json_or_form(UnitsAdd), responses={201: AddedOut(many=True), **WRITE_ERRORS})
     def post(self, request, code: str):
-        """Add units of the coordinating unit's subtree (by key); each starts in the template's first phase."""
+        """Add units of the coordinating unit's subtree, by key and/or every commune of today under it
+        (``all_communes``); each starts in the template's first phase."""
         rollout = _managed(request, code)
         data = validated(UnitsAdd, request)
-        keys = data["units"]
-        found = {u.key: u for u in AdminUnit.objects.filter(key__in=set(keys))}
-        missing = [k for k in dict.fromkeys(keys) if k not in found]
-        if missing:
-            raise ValidationError(
-                {"units": [_("No unit has these codes: %(codes)s") % {"codes": ", ".join(missing[:20])}]}
-            )
-        added = phase_services.rollout_add_units(
-            actor=request.user, rollout=rollout, units=[found[k] for k in keys], on=data.get("on")
+        added = phase_services.rollout_add_units_by_key(
+            actor=request.user,
+            rollout=rollout,
+            keys=data.get("units") or [],
+            all_communes=data["all_communes"],
+            on=data.get("on"),
         )
         return Response(AddedOut(added, many=True).data, status=status.HTTP_201_CREATED)
 
