@@ -191,9 +191,7 @@ LEFT_CM, RIGHT_CM = 6.0, 10.5  # the two columns of the top blocks (16.5 cm betw
 def _header_blocks(doc, document: AdminDocument) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for row in table.rows:
-        row.cells[0].width, row.cells[1].width = Cm(LEFT_CM), Cm(RIGHT_CM)
+    _widths(table, (LEFT_CM, RIGHT_CM))
     body, nation = table.cell(0, 0), table.cell(0, 1)
     body.paragraphs[0]._p.getparent().remove(body.paragraphs[0]._p)
     nation.paragraphs[0]._p.getparent().remove(nation.paragraphs[0]._p)
@@ -262,10 +260,19 @@ def _table(doc, block: Table) -> None:
         for cell, text in zip(cells, values, strict=True):
             _cell_text(cell, text)
     if block.widths_cm:
-        for row in table.rows:
-            for cell, width in zip(row.cells, block.widths_cm, strict=False):
-                cell.width = Cm(width)
+        _widths(table, block.widths_cm)
     doc.add_paragraph().paragraph_format.space_after = Pt(6)
+
+
+def _widths(table, widths_cm: Sequence[float]) -> None:
+    """Column widths that Word and LibreOffice both keep: the grid's columns (LibreOffice reads these) and every
+    cell (Word reads these), with automatic fitting off."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=False):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(width)
 
 
 def _cell_text(cell, text: str, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
@@ -288,9 +295,8 @@ def _repeat_header(row) -> None:
 
 def _signature(doc, document: AdminDocument) -> None:
     table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
+    _widths(table, (8.0, 8.5))
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.0), Cm(8.5)
     first = left.paragraphs[0]
     run = first.add_run("Nơi nhận:")
     run.bold, run.italic, run.font.size = True, True, Pt(RECIPIENTS_TITLE_PT)
