@@ -294,6 +294,7 @@ def _repeat_header(row) -> None:
 
 
 def _signature(doc, document: AdminDocument) -> None:
+    doc.add_paragraph()  # a line between the body and the signature block
     table = doc.add_table(rows=1, cols=2)
     _widths(table, (8.0, 8.5))
     left, right = table.rows[0].cells
