@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import time
 
 if __name__ == "__main__":
@@ -20,11 +19,10 @@ if __name__ == "__main__":
     django.setup()
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bench import legacy
+from bench.measure import median, sql_floor
 from tincay.assessments.models import AssessmentScore, Campaign
 from tincay.assessments.services.scores import campaign_rescore_bulk
 from tincay.orgunits.models import AdminUnit
@@ -65,24 +63,12 @@ GROUP BY i.code
 
 
 def _median(action) -> tuple[float, int]:
-    action()
-    times, queries = [], 0
-    for _ in range(REPEAT):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            action()
-            times.append(1000 * (time.perf_counter() - start))
-        queries = len(captured)
-    return statistics.median(times), queries
+    page_ms, _p90, queries = median(action, REPEAT)
+    return page_ms, queries
 
 
 def _sql(query: str, params: list) -> float:
-    def run() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            cursor.fetchall()
-
-    return _median(run)[0]
+    return sql_floor([(query, params)])
 
 
 def _line(label: str, page_ms: float, queries: int, floor_ms: float) -> None:
