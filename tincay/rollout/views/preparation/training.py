@@ -62,7 +62,6 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, rollout: Rollout, documents: list[Document], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.rollout = rollout
         self.entries = RolloutUnit.objects.filter(rollout=rollout)
         self.document_objects = {str(d.pk): d for d in documents}
         self.fields["materials"].choices = [(str(d.pk), str(d)) for d in documents]
