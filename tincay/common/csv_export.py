@@ -18,14 +18,14 @@ from typing import Any
 from django.http import HttpResponse
 
 BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_cell(value: Any) -> Any:
     """The value as a spreadsheet should show it: None → "", formula-like text → text with an apostrophe."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -35,7 +35,7 @@ def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([escape_cell(str(h)) for h in header])
-    starts = _FORMULA_START
+    starts = FORMULA_START
     for row in rows:  # escape_cell inline: a call per cell was a tenth of a national export
         writer.writerow(
             ["" if c is None else "'" + c if isinstance(c, str) and c.startswith(starts) else c for c in row]
