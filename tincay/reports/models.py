@@ -1,8 +1,12 @@
-"""Open-data snapshots: the published results of a campaign, frozen as CSV and JSON with their SHA-256."""
+"""Open-data snapshots (the published results of a campaign, frozen as CSV and JSON with their SHA-256), the
+documents and exports generated on request (kept with who asked and when, downloaded through a permission check),
+and the imports of spreadsheets (a dry run remembered with the file's SHA-256, then the real import)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,3 +39,90 @@ class Snapshot(models.Model):
 
     def delete(self, *args, **kwargs):
         raise FrozenError("a published snapshot is never deleted")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class GeneratedFile(models.Model):
+    """One document or export asked for by a user: built in the worker, kept in file storage, downloaded only
+    through ``access.get_generated_file_for_user``. ``kind`` names the builder (``documents.KINDS``)."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    fmt = models.CharField(_("format"), max_length=5)
+    language = models.CharField(_("language"), max_length=5, default="vi")
+    campaign = models.ForeignKey(
+        "assessments.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="generated_files"
+    )
+    assessment = models.ForeignKey(
+        "assessments.Assessment", null=True, blank=True, on_delete=models.CASCADE, related_name="generated_files"
+    )
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="generated/%Y/%m/", max_length=300, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("generated file")
+        verbose_name_plural = _("generated files")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.fmt} #{self.pk}"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", _("Checked, ready to import")
+    REFUSED = "refused", _("Checked, has errors")
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportRun(models.Model):
+    """One spreadsheet import: the dry run's report (every row) and the file's SHA-256; the real import runs from the
+    same stored file and refuses a file that differs from the one checked."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    campaign = models.ForeignKey(
+        "assessments.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="import_runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    rows_written = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} #{self.pk}"
