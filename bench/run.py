@@ -51,7 +51,12 @@ def quiet(*args: str) -> Callable[[], None]:
 
 
 # ``--only NAME`` (``make bench BENCH_ARGS="--only rollout"``): the base data, then only that module's run().
-ONLY = {"board": "bench.board", "rollout": "bench.rollout", "coordination": "bench.coordination"}
+ONLY = {
+    "board": "bench.board",
+    "rollout": "bench.rollout",
+    "coordination": "bench.coordination",
+    "documents": "bench.documents",
+}
 
 
 def _only() -> str | None:
@@ -112,6 +117,9 @@ def main() -> None:
     from bench import coordination as coordination_bench
 
     coordination_bench.run()
+    from bench import documents as documents_bench
+
+    documents_bench.run()
     subprocess.run([sys.executable, "-m", "bench.worker_memory"], check=True)
 
 

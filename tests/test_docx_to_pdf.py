@@ -6,8 +6,6 @@ LibreOffice says so. Skipped where LibreOffice or poppler is missing, except in 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from tests.office_tools import office_or_skip
 from tincay.reports import decree30, pdf
 from tincay.reports.docx_layout import AdminDocument, Heading, Paragraph, Table, build_docx
 
@@ -30,14 +29,6 @@ PHRASES = (
     "Nơi nhận:",
     "Phạm Văn Đức",
 )
-
-
-def _tools_or_skip() -> None:
-    if pdf.office_program() and shutil.which("pdftoppm") and shutil.which("pdftotext"):
-        return
-    if os.environ.get("TINCAY_REQUIRE_OFFICE") == "1":
-        pytest.fail("LibreOffice (soffice) and poppler (pdftoppm, pdftotext) are required here")
-    pytest.skip("LibreOffice or poppler is not installed")
 
 
 def sample() -> bytes:
@@ -66,7 +57,7 @@ def sample() -> bytes:
 
 
 def test_the_pdf_pages_turn_into_png_and_keep_every_diacritic(tmp_path: Path):
-    _tools_or_skip()
+    office_or_skip()
     (tmp_path / "document.pdf").write_bytes(pdf.docx_to_pdf(sample()))
     subprocess.run(["pdftoppm", "-r", "40", "-png", "document.pdf", "page"], cwd=tmp_path, check=True)  # noqa: S607
     pages = sorted(tmp_path.glob("page*.png"))
@@ -84,7 +75,7 @@ def test_the_pdf_pages_turn_into_png_and_keep_every_diacritic(tmp_path: Path):
 
 
 def test_two_conversions_at_once_do_not_collide():
-    _tools_or_skip()
+    office_or_skip()
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda _n: pdf.docx_to_pdf(sample()), range(2)))
     assert all(r.startswith(b"%PDF") for r in results)
@@ -96,7 +87,7 @@ def _converters() -> list[str]:
 
 
 def test_a_conversion_past_its_time_limit_is_stopped_cleanly():
-    _tools_or_skip()
+    office_or_skip()
     with translation.override("vi"), pytest.raises(pdf.ConversionFailed, match="kéo dài quá"):
         pdf.docx_to_pdf(sample(), timeout_s=0.01)
     deadline = time.monotonic() + 5

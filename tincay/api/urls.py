@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from tincay.accounts.api import TokenObtain
-from tincay.api import assessments, improvement, results, rollout, views
+from tincay.api import assessments, documents, improvement, results, rollout, views
 from tincay.api.errors import NotFoundView
 
 app_name = "api"
@@ -36,6 +36,10 @@ urlpatterns = [
     path("results/units/<str:key>/trend/", results.Trend.as_view(), name="results-trend"),
     path("public/campaigns/<slug:code>/snapshots/", results.Snapshots.as_view(), name="public-snapshots"),
     path("assessments/<int:pk>/transitions/", assessments.TransitionCreate.as_view(), name="transitions"),
+    # issue 11: documents in Decree 30 layout (tincay/api/documents.py)
+    path("documents/generated/", documents.GeneratedList.as_view(), name="generated-files"),
+    path("documents/generated/<int:pk>/", documents.GeneratedDetail.as_view(), name="generated-file"),
+    path("documents/generated/<int:pk>/file/", documents.GeneratedDownload.as_view(), name="generated-file-download"),
     # issue 10: areas to improve, action programmes, coordination, effectiveness, reminders (tincay/api/improvement.py)
     path("assessments/<int:pk>/areas/", improvement.AreaList.as_view(), name="areas"),
     path("assessments/<int:pk>/areas/suggest/", improvement.AreasSuggest.as_view(), name="areas-suggest"),

@@ -9,12 +9,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from tincay.accounts.roles import is_admin
 from tincay.assessments import access
 from tincay.assessments.models import Assessment, Campaign
 from tincay.common.text import printable
 from tincay.orgunits.access import get_unit_for_user, units_visible_to
 from tincay.orgunits.models import AdminUnit, PeerGroup
 from tincay.orgunits.selectors import name_rank, units_by_name
+from tincay.reports.models import GeneratedFile
 
 
 @dataclass
@@ -68,3 +70,25 @@ def results_scope(user: Any, code: str, unit_text: str = "", group_code: str = "
 def can_cut_snapshot(user: Any, campaign: Campaign) -> bool:
     """A new open-data snapshot (after a correction) is cut by the campaign's coordinators (and administrators)."""
     return access.can_manage_campaign(user, campaign)
+
+
+def generated_files_of(user: Any) -> QuerySet[GeneratedFile]:
+    """The documents a person asked for, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return GeneratedFile.objects.none()
+    return GeneratedFile.objects.filter(requested_by=user).select_related("assessment__unit", "campaign")
+
+
+def get_generated_file_for_user(user: Any, pk: Any) -> GeneratedFile | None:
+    """A generated document, for the person who asked for it (or an administrator) while they still see what it is
+    about; None otherwise (the page answers 404: a file's existence is not told to others)."""
+    if not getattr(user, "is_authenticated", False) or not str(pk).isdigit():
+        return None
+    generated = GeneratedFile.objects.select_related("assessment", "campaign").filter(pk=int(pk)).first()
+    if generated is None or (generated.requested_by_id != user.pk and not is_admin(user)):
+        return None
+    if generated.assessment_id is not None:
+        visible = access.assessments_visible_to(user).filter(pk=generated.assessment_id).exists()
+    else:
+        visible = access.campaigns_visible_to(user).filter(pk=generated.campaign_id).exists()
+    return generated if visible else None

@@ -50,6 +50,7 @@ class Paragraph:
     bold: bool = False
     italic: bool = False
     indent: bool = True  # the body's first-line indent
+    center: bool = False  # "QUYẾT ĐỊNH:" between the grounds and the articles
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,19 @@ class Table:
     rows: Sequence[Sequence[str]]
     widths_cm: Sequence[float] = ()
     caption: str = ""
+    bold_rows: frozenset[int] = frozenset()  # rows (from 0, after the header) set in bold: a group's heading
 
 
-Block = Paragraph | Heading | Table
+@dataclass(frozen=True)
+class Image:
+    """A chart: PNG bytes placed centred at ``width_cm``, its caption under it in italics."""
+
+    png: bytes
+    width_cm: float = 15.0
+    caption: str = ""
+
+
+Block = Paragraph | Heading | Table | Image
 
 
 @dataclass(frozen=True)
@@ -94,13 +105,25 @@ def build_docx(document: AdminDocument) -> bytes:
     doc = new_document()
     _page(doc)
     _styles(doc)
-    _header_blocks(doc, document)
-    _title(doc, document.kind, document.title)
+    _header_blocks(doc, Top.of(document))
+    _title(doc, document.kind.upper(), document.title)
     for block in document.body:
         _block(doc, block)
-    _signature(doc, document)
+    _signature(doc, Signature.of(document))
     if document.appendix:
-        _appendix(doc, document)
+        _appendix_heading(doc, document.appendix_title, appendix_reference(document))
+        for block in document.appendix:
+            _block(doc, block)
+    return _saved(doc)
+
+
+def blocks_into(doc, blocks: Sequence[Block]) -> None:
+    """Lay ``blocks`` out into ``doc`` (a document or a template's sub-document) as the body is laid out."""
+    for block in blocks:
+        _block(doc, block)
+
+
+def _saved(doc) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -188,16 +211,36 @@ def _rule(cell_or_doc, width_cm: float, available_cm: float) -> None:
 LEFT_CM, RIGHT_CM = 6.0, 10.5  # the two columns of the top blocks (16.5 cm between the margins)
 
 
-def _header_blocks(doc, document: AdminDocument) -> None:
+@dataclass(frozen=True)
+class Top:
+    """The lines of the top blocks as written: the issuing body's (parent, then name), the number line and the date
+    line. A document fills them from its data; the starter template with placeholders."""
+
+    parent_lines: Sequence[str]
+    name_lines: Sequence[str]
+    number_line: str
+    date_line: str
+
+    @classmethod
+    def of(cls, document: AdminDocument) -> Top:
+        return cls(
+            document.issuer.parent_lines,
+            document.issuer.name_lines,
+            decree30.number_line(document.number, document.kind_symbol, document.issuer_symbol),
+            decree30.date_line(document.place, document.day),
+        )
+
+
+def _header_blocks(doc, top: Top) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, (LEFT_CM, RIGHT_CM))
     body, nation = table.cell(0, 0), table.cell(0, 1)
     body.paragraphs[0]._p.getparent().remove(body.paragraphs[0]._p)
     nation.paragraphs[0]._p.getparent().remove(nation.paragraphs[0]._p)
-    for text in document.issuer.parent_lines:
+    for text in top.parent_lines:
         _line(body, text, size=HEADER_PT)
-    for text in document.issuer.name_lines:
+    for text in top.name_lines:
         _line(body, text, size=HEADER_PT, bold=True)
     _rule(body, 2.0, LEFT_CM)
     _line(nation, decree30.NATIONAL_NAME, size=NATIONAL_PT, bold=True)
@@ -205,17 +248,15 @@ def _header_blocks(doc, document: AdminDocument) -> None:
     _rule(nation, 5.5, RIGHT_CM)
     number, date = table.cell(1, 0), table.cell(1, 1)
     number.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = number.paragraphs[0].add_run(
-        decree30.number_line(document.number, document.kind_symbol, document.issuer_symbol)
-    )
+    run = number.paragraphs[0].add_run(top.number_line)
     run.font.size = Pt(HEADER_PT)
     date.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = date.paragraphs[0].add_run(decree30.date_line(document.place, document.day))
+    run = date.paragraphs[0].add_run(top.date_line)
     run.font.size, run.italic = Pt(HEADER_PT), True
 
 
 def _title(doc, kind: str, title: str) -> None:
-    first = _line(doc, kind.upper(), size=BODY_PT, bold=True)
+    first = _line(doc, kind, size=BODY_PT, bold=True)
     first.paragraph_format.space_before = Pt(18)
     _line(doc, title, size=BODY_PT, bold=True)
     _rule(doc, 3.0, LEFT_CM + RIGHT_CM)
@@ -238,10 +279,18 @@ def _block(doc, block: Block) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         paragraph.paragraph_format.space_after = Pt(6)
         paragraph.paragraph_format.line_spacing = 1.15
-        if block.indent:
+        if block.center:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif block.indent:
             paragraph.paragraph_format.first_line_indent = Cm(FIRST_LINE_CM)
         run = paragraph.add_run(block.text)
         run.bold, run.italic, run.font.size = block.bold, block.italic, Pt(BODY_PT)
+    elif isinstance(block, Image):
+        paragraph = doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run().add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
+        if block.caption:
+            _line(doc, block.caption, size=TABLE_PT, italic=True).paragraph_format.space_after = Pt(6)
     else:
         _table(doc, block)
 
@@ -250,15 +299,15 @@ def _table(doc, block: Table) -> None:
     if block.caption:
         _line(doc, block.caption, size=TABLE_PT, bold=True)
     table = doc.add_table(rows=1, cols=len(block.header))
-    table.style = doc.styles["Table Grid"]
+    _grid(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, block.header, strict=True):
         _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _repeat_header(table.rows[0])
-    for values in block.rows:
+    for n, values in enumerate(block.rows):
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            _cell_text(cell, text)
+            _cell_text(cell, text, bold=n in block.bold_rows)
     if block.widths_cm:
         _widths(table, block.widths_cm)
     doc.add_paragraph().paragraph_format.space_after = Pt(6)
@@ -282,6 +331,35 @@ def _cell_text(cell, text: str, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT) ->
     run.bold, run.font.size = bold, Pt(TABLE_PT)
 
 
+def _grid(table) -> None:
+    """Single black lines around and between every cell, set on the table itself (a template's own styles may
+    lack "Table Grid")."""
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+            line.set(qn(key), value)
+        borders.append(line)
+    properties = table._tbl.tblPr
+    later = next(
+        (properties.find(qn(f"w:{n}")) for n in _AFTER_BORDERS if properties.find(qn(f"w:{n}")) is not None), None
+    )
+    if later is None:
+        properties.append(borders)
+    else:
+        later.addprevious(borders)  # the schema's order: Word refuses a file with tblBorders after these
+
+
+_AFTER_BORDERS = ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
+
+
+def _keep_together(row) -> None:
+    """The row is never split across two pages (the signature stays with its title)."""
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
 def _repeat_header(row) -> None:
     """The table's first row repeats at the top of every page it runs onto."""
     properties = row._tr.get_or_add_trPr()
@@ -293,37 +371,82 @@ def _repeat_header(row) -> None:
 # --- the end: recipients, authority and signature ----------------------------------------------------------------
 
 
-def _signature(doc, document: AdminDocument) -> None:
+@dataclass(frozen=True)
+class Signature:
+    """The signature block as written: the recipients' lines, the authority, the signer's title and name."""
+
+    recipients: Sequence[str]
+    authority: str
+    signer_title: str
+    signer_name: str
+
+    @classmethod
+    def of(cls, document: AdminDocument) -> Signature:
+        return cls(document.recipients, document.authority.upper(), document.signer_title.upper(), document.signer_name)
+
+
+def _signature(doc, signature: Signature) -> None:
     doc.add_paragraph()  # a line between the body and the signature block
     table = doc.add_table(rows=1, cols=2)
     _widths(table, (8.0, 8.5))
+    _keep_together(table.rows[0])
     left, right = table.rows[0].cells
     first = left.paragraphs[0]
     run = first.add_run("Nơi nhận:")
     run.bold, run.italic, run.font.size = True, True, Pt(RECIPIENTS_TITLE_PT)
-    for text in document.recipients:
+    for text in signature.recipients:
         _line(left, text, size=RECIPIENTS_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
-    if document.authority:
-        _line(right, document.authority.upper(), size=BODY_PT, bold=True)
-    _line(right, document.signer_title.upper(), size=BODY_PT, bold=True)
+    if signature.authority:
+        _line(right, signature.authority, size=BODY_PT, bold=True)
+    _line(right, signature.signer_title, size=BODY_PT, bold=True)
     for _blank in range(4):  # room for the signature and the seal
         right.add_paragraph()
-    _line(right, document.signer_name, size=BODY_PT, bold=True)
+    _line(right, signature.signer_name, size=BODY_PT, bold=True)
 
 
-def _appendix(doc, document: AdminDocument) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _line(doc, "PHỤ LỤC", size=BODY_PT, bold=True)
-    _line(doc, document.appendix_title, size=BODY_PT, bold=True)
+def appendix_reference(document: AdminDocument) -> str:
+    """ "(Kèm theo Quyết định số 05/QĐ-UBND ngày 05/01/2026 của Ủy ban nhân dân phường Hải An)"."""
     number = decree30.number_line(document.number, document.kind_symbol, document.issuer_symbol)
     reference = f"(Kèm theo {document.kind} {number.replace('Số: ', 'số ')} {_short_date(document.day)}"
-    _line(doc, f"{reference} của {document.issuer.in_text})", size=BODY_PT, italic=True)
+    return f"{reference} của {document.issuer.in_text})"
+
+
+def _appendix_heading(doc, title: str, reference: str) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _line(doc, "PHỤ LỤC", size=BODY_PT, bold=True)
+    _line(doc, title, size=BODY_PT, bold=True)
+    _line(doc, reference, size=BODY_PT, italic=True)
     doc.add_paragraph()
-    for block in document.appendix:
-        _block(doc, block)
 
 
 def _short_date(day: dt.date) -> str:
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {decree30.padded(day.day)}/{month}/{day.year}"
+
+
+# --- the starter template: the same layout with placeholders ------------------------------------------------------
+
+
+def _each(name: str) -> list[str]:
+    """Paragraphs repeating ``{{ line }}`` for each line of ``name`` (docxtpl's paragraph tags)."""
+    return [f"{{%p for line in {name} %}}", "{{ line }}", "{%p endfor %}"]
+
+
+def starter_docx() -> bytes:
+    """A Word template laid out as the built-in documents, with a placeholder for each part (docxtpl): what an
+    administrator starts from to change the wording, the issuing body or the signer without code."""
+    doc = new_document()
+    _page(doc)
+    _styles(doc)
+    _header_blocks(
+        doc, Top(_each("issuer_parent_lines"), _each("issuer_name_lines"), "{{ number_line }}", "{{ date_line }}")
+    )
+    _title(doc, "{{ kind }}", "{{ title }}")
+    _block(doc, Paragraph("{{p body }}", indent=False))
+    _signature(doc, Signature(_each("recipients"), "{{ authority }}", "{{ signer_title }}", "{{ signer_name }}"))
+    _block(doc, Paragraph("{%p if appendix %}", indent=False))
+    _appendix_heading(doc, "{{ appendix_title }}", "{{ appendix_reference }}")
+    _block(doc, Paragraph("{{p appendix }}", indent=False))
+    _block(doc, Paragraph("{%p endif %}", indent=False))
+    return _saved(doc)

@@ -126,3 +126,26 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} #{self.pk}"
+
+
+class DocumentTemplate(models.Model):
+    """A Word template an administrator put in place of a built-in document, per kind and language; rendered in a
+    sandbox (``templating``). Without one, the built-in layout is used."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    language = models.CharField(_("language"), max_length=5)
+    file = models.FileField(upload_to="templates/", max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        constraints = [models.UniqueConstraint(fields=["kind", "language"], name="one_template_per_kind_language")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"

@@ -29,6 +29,7 @@ from tincay.orgunits.access import get_unit_for_user
 from tincay.orgunits.models import PeerGroup
 from tincay.reports import publication, selectors
 from tincay.reports.access import ResultsScope, can_cut_snapshot, results_scope
+from tincay.reports.documents import KINDS
 from tincay.reports.services import snapshot_create
 
 
@@ -55,6 +56,7 @@ def unit_results(request: HttpRequest, pk: int) -> HttpResponse:
             "results": results,
             "radar": radar,
             "class_labels": class_labels(assessment.campaign.version.scoring),
+            "document_kinds": [(k, kind) for k, kind in KINDS.items() if kind.subject == "assessment"],
         },
     )
 

@@ -2,7 +2,8 @@
 
 Every row meets the same rules as a save on the page (``rules.check_track``, per track of the row's fields);
 every bad row is reported, each problem named ``<criterion code>.<field>``, and nothing is written unless every
-row is good.
+row is good. A row equal to what is stored is not written (its revision stays): the import returns what changed,
+field by field, so a spreadsheet import can report every row as changed or unchanged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from tincay.common.errors import ErrorCollector, InvalidInput
 
 IMPORTABLE = set(rules.ALL_FIELDS)
 REASON_LIMIT = 2_000
+
+# criterion code -> field -> (stored before, after the import), only for the fields that change
+Changes = dict[str, dict[str, tuple[Any, Any]]]
 
 
 def _check_row(
@@ -59,7 +63,6 @@ def _check_row(
     return cleaned
 
 
-@transaction.atomic
 def assessment_import_results(
     *,
     user: Any,
@@ -68,10 +71,29 @@ def assessment_import_results(
     final_state: str | None = None,
     reason: str = "",
 ) -> int:
-    """Write many results at once (by criterion code); optionally record the state the source reached.
+    """Write many results at once (by criterion code); optionally record the state the source reached. Returns
+    how many results changed (see :func:`assessment_import_changes`)."""
+    changes = assessment_import_changes(
+        user=user, assessment=assessment, rows=rows, final_state=final_state, reason=reason
+    )
+    return len(changes)
+
+
+@transaction.atomic
+def assessment_import_changes(
+    *,
+    user: Any,
+    assessment: Assessment,
+    rows: Mapping[str, Mapping[str, Any]],
+    final_state: str | None = None,
+    reason: str = "",
+) -> Changes:
+    """Write many results at once (by criterion code); optionally record the state the source reached. Returns,
+    for each result that changed, its changed fields as (before, after); results equal to their row are left as
+    they are.
 
     Only an administrator, a coordinator over the unit or a server command imports. Every row is checked
-    before anything is written; one audit event covers the import.
+    before anything is written; one audit event covers the import (none when it changes nothing).
     """
     if not is_system(user) and not access.can_import_results(user, assessment):
         raise NotYours(_("Only an administrator or a coordinator of this unit can import results."))
@@ -96,18 +118,29 @@ def assessment_import_results(
         raise AssessmentError(errors.errors)
     now = timezone.now()
     who = None if is_system(user) else user  # imports may run as a command, not a person
-    changed = []
+    changes: Changes = {}
     for code, values in cleaned.items():
         result = results[code]
-        for name, value in values.items():
+        differences = {
+            name: (getattr(result, name), value) for name, value in values.items() if getattr(result, name) != value
+        }
+        if not differences:
+            continue
+        for name, (_before, value) in differences.items():
             setattr(result, name, value)
         result.revision += 1
         result.updated_by, result.updated_at = who, now
-        changed.append(result)
-    fields = sorted({name for values in cleaned.values() for name in values} | {"revision", "updated_by", "updated_at"})
-    CriterionResult.objects.bulk_update(changed, fields, batch_size=500)
-    mark_stale([assessment.pk])
-    if final_state and final_state != assessment.state:
+        changes[code] = differences
+    if changes:
+        fields = {name for differences in changes.values() for name in differences}
+        changed = [results[code] for code in changes]
+        fields |= {"revision", "updated_by", "updated_at"}
+        CriterionResult.objects.bulk_update(changed, sorted(fields), batch_size=500)
+        mark_stale([assessment.pk])
+    moves = bool(final_state) and final_state != assessment.state
+    if not changes and not moves:
+        return changes
+    if moves:
         TransitionRecord.objects.create(
             assessment=assessment,
             action="import",
@@ -124,7 +157,7 @@ def assessment_import_results(
         actor=user,
         action="assessments.results_imported",
         obj=assessment,
-        after={"rows": len(changed), "state": assessment.state},
+        after={"rows": len(changes), "state": assessment.state},
         reason=reason,
     )
-    return len(changed)
+    return changes

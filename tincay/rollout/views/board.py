@@ -27,6 +27,7 @@ from tincay.common.errors import InvalidInput, add_to_form
 from tincay.common.i18n import localized
 from tincay.orgunits.models import AdminUnit
 from tincay.rollout import access
+from tincay.rollout.board_export import board_table
 from tincay.rollout.gates import gate_label
 from tincay.rollout.models import PhaseTemplate, Rollout
 from tincay.rollout.selectors import board as selectors
@@ -263,67 +264,12 @@ def rollout_add_units(request: HttpRequest, code: str) -> HttpResponse:
     return _board_page(request, rollout, form, status=400)
 
 
-def _gate_texts() -> Any:
-    """``gate`` → its text in the export, the translated words looked up once for the thousands of gates."""
-    met, not_met, not_yet = _("met"), _("not met"), _("not yet")
-    by_hand = _("%(gate)s: recorded by hand (%(state)s): %(reason)s")
-
-    def text(gate: Any) -> str:
-        if gate.by_hand:
-            return by_hand % {"gate": gate.label, "state": met if gate.met else not_met, "reason": gate.reason}
-        return f"{gate.label}: {met if gate.met else not_yet}" + (f" ({gate.detail})" if gate.detail else "")
-
-    return text
-
-
 @login_required
 def rollout_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The board as filtered, every row, as CSV (the XLSX of the same rows is in reports)."""
     rollout = _rollout_or_404(request, code)
-    phases = selectors.template_phases(rollout.template_id)
-    board = selectors.rollout_board_all(
-        request.user, rollout, selectors.Filters.read(request.GET, phases), phases=phases
-    )
-    header = [
-        _("Unit code"),
-        _("Unit"),
-        _("Higher-level unit"),
-        _("Current phase"),
-        _("Phase order"),
-        _("In this phase since"),
-        _("Days in this phase"),
-        _("Stuck"),
-        _("Gates met"),
-        _("Gates of the current phase"),
-        *[localized(p, "title") for p in board.phases],
-    ]
-    states = {
-        "current": _("current"),
-        "done": _("done"),
-        "skipped": _("skipped"),
-        "future": "",
-        "not_recorded": _("not recorded"),
-    }
-    titles = {p.key: localized(p, "title") for p in board.phases}
-    orders = {p.key: p.order for p in board.phases}
-    yes, no = _("yes"), _("no")
-    gate_text = _gate_texts()
-    rows = (
-        [
-            row.entry.unit_key,
-            row.entry.unit_name,
-            row.entry.parent_name or "",
-            titles.get(row.entry.current_phase, row.entry.current_phase),
-            orders.get(row.entry.current_phase, ""),
-            row.entry.phase_since.strftime("%d/%m/%Y"),
-            row.days,
-            yes if row.stuck else no,
-            f"{sum(g.met for g in row.gates)}/{len(row.gates)}",
-            "; ".join(gate_text(g) for g in row.gates),
-            *[states[c.state] for c in row.cells],
-        ]
-        for row in board.rows
-    )
-    return csv_response(f"{rollout.code}-board.csv", header, rows)
+    table = board_table(request.user, rollout, request.GET)
+    return csv_response(f"{rollout.code}-board.csv", table.header, table.rows)
 
 
 # ---------------------------------------------------------------------------------------------- one unit
