@@ -16,7 +16,10 @@ from tincay.audit.models import AuditEvent
 from tincay.reports.imports.service import import_check
 
 CODE = "nhap-thu"
-_WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# a write may start with a list of values (``common.bulk``: WITH v(…) AS (VALUES …) UPDATE …)
+_WRITE = re.compile(
+    r'^\s*(?:WITH\s.*?\)\s+)?(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE | re.DOTALL
+)
 _SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|ROLLBACK TO SAVEPOINT|RELEASE SAVEPOINT)\s+"?(\w+)"?', re.IGNORECASE)
 
 

@@ -26,9 +26,10 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Generator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -63,11 +64,15 @@ class Column:
     required: bool = False
 
 
-@dataclass(frozen=True)
+SHARED_LENGTH = 40
+NO_NUMBERS: Mapping[str, Decimal] = MappingProxyType({})  # shared by the rows without any (every CSV row)
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     number: int  # as Excel shows it
     values: dict[str, str]  # by column key, stripped text ("" for an empty cell), for the columns the file has
-    numbers: dict[str, Decimal] = field(default_factory=dict)  # the cells that were numbers in an XLSX
+    numbers: Mapping[str, Decimal] = NO_NUMBERS  # the cells that were numbers in an XLSX
 
 
 @dataclass
@@ -116,12 +121,14 @@ def _read(
 ) -> tuple[dict[int, str], list[str], list[Row]]:
     header_number, positions, ignored = _header(raw, filename, columns)
     rows: list[Row] = []
+    shared: dict[str, str] = {}  # one string for each repeated short value (unit and criterion codes, levels)
     for number, cells in raw:
         values: dict[str, str] = {}
         numbers: dict[str, Decimal] = {}
         for index, key in positions.items():
             value = cells[index] if index < len(cells) else None
-            values[key] = _text(value)
+            text = _text(value)
+            values[key] = shared.setdefault(text, text) if len(text) <= SHARED_LENGTH else text
             if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
                 numbers[key] = _decimal(value)
         if not any(values.values()):
@@ -131,7 +138,7 @@ def _read(
                 _("The file “%(name)s” has more than %(limit)s rows. Split it into several files.")
                 % {"name": filename, "limit": grouped(max_rows)}
             )
-        rows.append(Row(number, values, numbers))
+        rows.append(Row(number, values, numbers or NO_NUMBERS))
     if not rows:
         raise TableError(
             _("The file “%(name)s” has a header (row %(row)s) but no data below it.")
@@ -232,21 +239,40 @@ def _sheet_rows(book: Any, filename: str) -> _Raw:
         book.close()
 
 
+def _first_line(text: str) -> str:
+    """The first line that is not blank, without splitting the whole text (100,000 lines) to find it."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            return text[start:end]
+        start = end + 1
+    return ""
+
+
+def _not_utf8(filename: str) -> TableError:
+    return TableError(
+        _(
+            "The file “%(name)s” is not in UTF-8, so its Vietnamese letters cannot be read. In Excel, choose "
+            "“Save as” → “CSV UTF-8 (Comma delimited)” or save it as an Excel workbook (.xlsx), then import "
+            "it again."
+        )
+        % {"name": filename}
+    )
+
+
 def _csv_rows(data: bytes, filename: str) -> _Raw:
+    """Records decoded as they are read (a 13 MB file is not held twice more as text)."""
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")  # checked whole before any row is read: a file is refused, never half read
     except UnicodeDecodeError:
-        raise TableError(
-            _(
-                "The file “%(name)s” is not in UTF-8, so its Vietnamese letters cannot be read. In Excel, choose "
-                "“Save as” → “CSV UTF-8 (Comma delimited)” or save it as an Excel workbook (.xlsx), then import "
-                "it again."
-            )
-            % {"name": filename}
-        ) from None
-    first = next((line for line in text.splitlines() if line.strip()), "")
+        raise _not_utf8(filename) from None
+    head = data[: 64 * 1024].decode("utf-8-sig", errors="ignore")
+    first = _first_line(head)
     delimiter = max((";", ",", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         # Excel shows each record as one row (a quoted cell over several lines stays in its row), blank lines too
         for number, cells in enumerate(reader, start=1):

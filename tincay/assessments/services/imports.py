@@ -22,6 +22,7 @@ from tincay.assessments.models import Assessment, CriterionResult, TransitionRec
 from tincay.assessments.services.errors import AssessmentError, NotYours
 from tincay.assessments.services.scores import mark_stale
 from tincay.audit import services as audit
+from tincay.common.bulk import fast_bulk_update
 from tincay.common.errors import ErrorCollector, InvalidInput
 
 IMPORTABLE = set(rules.ALL_FIELDS)
@@ -135,7 +136,7 @@ def assessment_import_changes(
         fields = {name for differences in changes.values() for name in differences}
         changed = [results[code] for code in changes]
         fields |= {"revision", "updated_by", "updated_at"}
-        CriterionResult.objects.bulk_update(changed, sorted(fields), batch_size=500)
+        fast_bulk_update(changed, sorted(fields))
         mark_stale([assessment.pk])
     moves = bool(final_state) and final_state != assessment.state
     if not changes and not moves:

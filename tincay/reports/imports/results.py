@@ -119,17 +119,19 @@ KINDS = {
 # ------------------------------------------------------------------------------------------------- report
 
 
-@dataclass
+@dataclass(slots=True)
 class RowOutcome:
+    """One row's outcome; 100,000 of them are held at once, so no per-row dictionary or empty lists."""
+
     row: int
     unit: str
     criterion: str
     outcome: str = ""  # new, changed, unchanged or refused
-    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, before, after)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    changes: tuple[tuple[str, str, str], ...] = ()  # (column, before, after)
+    errors: tuple[tuple[str, str], ...] = ()  # (column, reason)
 
     def refuse(self, column: str, reason: Any) -> None:
-        self.errors.append((column, str(reason)))
+        self.errors = (*self.errors, (column, str(reason)))
         self.outcome = "refused"
 
     def as_json(self) -> dict[str, Any]:
@@ -269,7 +271,7 @@ def _row_values(row: Row, fields: tuple[str, ...], outcome: RowOutcome) -> dict[
 # ------------------------------------------------------------------------------------------------ import
 
 
-@dataclass
+@dataclass(slots=True)
 class _Planned:
     outcome: RowOutcome
     code: str
@@ -282,8 +284,13 @@ class _Context:
     kind: Kind
     assessments: dict[str, Assessment]
     criteria: dict[str, str]  # code -> type
-    stored: dict[tuple[int, str], dict[str, Any]]  # (assessment id, criterion code) -> the kind's fields
+    names: tuple[str, ...]  # the kind's fields as stored below
+    # (assessment id, criterion code) -> the kind's fields as a tuple: 100,000 tuples weigh far less than dicts
+    stored: dict[tuple[int, str], tuple[Any, ...]]
     allowed: dict[int, bool] = field(default_factory=dict)
+
+    def stored_fields(self, assessment_id: int, code: str) -> dict[str, Any]:
+        return dict(zip(self.names, self.stored[(assessment_id, code)], strict=True))
 
     def may_import(self, assessment: Assessment) -> bool:
         if assessment.pk not in self.allowed:
@@ -306,9 +313,10 @@ def import_rows(*, user: Any, campaign: Campaign, kind: Kind, table: Table) -> R
         outcomes.append(planned.outcome)
         if planned.outcome.outcome != "refused":
             groups.setdefault(context.assessments[planned.outcome.unit].pk, []).append(planned)
+    table.rows = []  # every row is planned: the file's cells are no longer needed (100,000 rows weigh ~70 MB)
     by_pk = {a.pk: a for a in context.assessments.values()}
-    for pk, planned in groups.items():
-        _write_unit(context, by_pk[pk], planned)
+    for pk in list(groups):
+        _write_unit(context, by_pk[pk], groups.pop(pk))  # a unit's planned values go once it is written
     imported = {name: COLUMN_OF[name] for name in kind.fields} | {"unit": UNIT_KEY, "criterion": CRITERION_CODE}
     return Report(kind.code, outcomes, [imported[k] for k in table.columns if k in imported], list(table.ignored))
 
@@ -321,13 +329,14 @@ def _context(user: Any, campaign: Campaign, kind: Kind, table: Table) -> _Contex
     }
     criteria = dict(Criterion.objects.filter(version_id=campaign.version_id).values_list("code", "type"))
     names = ("na", *(name for name in kind.fields if name != "na"))
+    shared = {code: code for code in criteria}  # one string per criterion code, not one per stored result
     stored = {
-        (row[0], row[1]): dict(zip(names, row[2:], strict=True))
+        (row[0], shared.get(row[1], row[1])): tuple(row[2:])
         for row in CriterionResult.objects.filter(assessment__in=list(assessments.values())).values_list(
             "assessment_id", "criterion__code", *names
-        )
+        ).iterator(chunk_size=5000)  # not cached whole beside the dict
     }
-    return _Context(user, kind, assessments, criteria, stored)
+    return _Context(user, kind, assessments, criteria, names, stored)
 
 
 def _unit_keys(text: str) -> list[str]:
@@ -380,7 +389,7 @@ def _plan(context: _Context, row: Row, seen: dict[tuple[str, str], int]) -> _Pla
 
 def _check_value_on_na(context: _Context, assessment: Assessment, planned: _Planned) -> None:
     """A measured value for a criterion marked not applicable would be dropped silently: say so instead."""
-    stored = context.stored[(assessment.pk, planned.code)]
+    stored = context.stored_fields(assessment.pk, planned.code)
     na = planned.values.get("na", stored["na"])
     if na and planned.values.get("self_value") is not None and "na" not in context.kind.fields:
         planned.outcome.refuse(
@@ -433,16 +442,16 @@ def _outcome(context: _Context, assessment: Assessment, planned: _Planned, chang
     if not changes:
         outcome.outcome = "unchanged"
         return
-    stored = context.stored[(assessment.pk, planned.code)]
+    stored = context.stored_fields(assessment.pk, planned.code)
     blank = all(
         stored.get(name) is None or stored.get(name) == "" or stored.get(name) is False for name in context.kind.fields
     )
     outcome.outcome = "new" if blank else "changed"
-    outcome.changes = [
+    outcome.changes = tuple(
         (COLUMN_OF[name], _shown(name, before), _shown(name, after))
         for name, (before, after) in changes.items()
         if name in COLUMN_OF
-    ]
+    )
 
 
 # ------------------------------------------------------------------------------------------------ export
