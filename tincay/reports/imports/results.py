@@ -332,9 +332,9 @@ def _context(user: Any, campaign: Campaign, kind: Kind, table: Table) -> _Contex
     shared = {code: code for code in criteria}  # one string per criterion code, not one per stored result
     stored = {
         (row[0], shared.get(row[1], row[1])): tuple(row[2:])
-        for row in CriterionResult.objects.filter(assessment__in=list(assessments.values())).values_list(
-            "assessment_id", "criterion__code", *names
-        ).iterator(chunk_size=5000)  # not cached whole beside the dict
+        for row in CriterionResult.objects.filter(assessment__in=list(assessments.values()))
+        .values_list("assessment_id", "criterion__code", *names)
+        .iterator(chunk_size=5000)  # not cached whole beside the dict
     }
     return _Context(user, kind, assessments, criteria, names, stored)
 
