@@ -15,7 +15,7 @@ from django.db.models import Count
 
 from tincay.assessments.models import Assessment, Campaign
 from tincay.reports.imports.results import SELF_LEVEL, SELF_VALUE, detail_csv
-from tincay.reports.imports.service import import_check, import_run
+from tincay.reports.imports.service import import_check, import_check_queued, import_run
 from tincay.reports.models import ImportRun
 
 ROWS = 100_000
@@ -59,14 +59,15 @@ def prepare(campaign: Campaign) -> None:
 
 
 def dry_run(campaign: Campaign, admin, timed: Callable) -> None:
-    """The check of the file, in a process of its own; the run's id is left for ``real_import``."""
+    """The check of the file (above 1 MB it is queued, then checked as the worker checks it), in a process of its
+    own; the run's id is left for ``real_import``."""
     content = FILE.read_bytes()
     units, _changed_rows = (int(x) for x in FILE.with_suffix(".txt").read_text().split())
     upload = SimpleUploadedFile("ket-qua.csv", content, content_type="text/csv")
     del content
     run = timed(
         f"import {ROWS:,} results: dry run ({units} units, {upload.size // (1024 * 1024)} MB CSV)",
-        lambda: import_check(user=admin, campaign=campaign, kind="results", upload=upload),
+        lambda: import_check_queued(import_check(user=admin, campaign=campaign, kind="results", upload=upload).pk),
         extra=lambda r: f"({r.message})",
     )
     assert run.status == "checked", run.message

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from tincay.accounts.api import TokenObtain
-from tincay.api import assessments, documents, improvement, results, rollout, views
+from tincay.api import assessments, documents, imports, improvement, results, rollout, views
 from tincay.api.errors import NotFoundView
 
 app_name = "api"
@@ -40,6 +40,10 @@ urlpatterns = [
     path("documents/generated/", documents.GeneratedList.as_view(), name="generated-files"),
     path("documents/generated/<int:pk>/", documents.GeneratedDetail.as_view(), name="generated-file"),
     path("documents/generated/<int:pk>/file/", documents.GeneratedDownload.as_view(), name="generated-file-download"),
+    path("campaigns/<slug:code>/imports/", imports.ImportList.as_view(), name="imports"),
+    path("campaigns/<slug:code>/imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
+    path("campaigns/<slug:code>/imports/<int:pk>/rows/", imports.ImportRows.as_view(), name="import-rows"),
+    path("campaigns/<slug:code>/imports/<int:pk>/start/", imports.ImportStart.as_view(), name="import-start"),
     # issue 10: areas to improve, action programmes, coordination, effectiveness, reminders (tincay/api/improvement.py)
     path("assessments/<int:pk>/areas/", improvement.AreaList.as_view(), name="areas"),
     path("assessments/<int:pk>/areas/suggest/", improvement.AreasSuggest.as_view(), name="areas-suggest"),

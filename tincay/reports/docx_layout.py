@@ -288,6 +288,7 @@ def _block(doc, block: Block) -> None:
     elif isinstance(block, Image):
         paragraph = doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = bool(block.caption)  # the chart stays with its caption
         paragraph.add_run().add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
         if block.caption:
             _line(doc, block.caption, size=TABLE_PT, italic=True).paragraph_format.space_after = Pt(6)

@@ -87,6 +87,7 @@ class GeneratedFile(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     CHECKED = "checked", _("Checked, ready to import")
     REFUSED = "refused", _("Checked, has errors")
     QUEUED = "queued", _("Waiting")

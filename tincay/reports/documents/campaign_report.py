@@ -61,7 +61,7 @@ def build(
         *_pillar_chart(pillars, scoped),
         Heading(_("1. Results per unit")),
         Table(
-            header=[_("Rank"), _("Unit"), _("Under"), _("Points"), _("Classification")],
+            header=[_("Rank"), _("Unit"), _("Under"), _("Points out of 100"), _("Classification")],
             rows=[
                 [
                     str(rank) if row.total is not None else "–",
@@ -169,7 +169,7 @@ def _peer_groups(ranked: list[tuple[int, Any]], labels: dict[str, str]) -> list[
         blocks.append(
             Table(
                 caption=localized(group, "name"),
-                header=[_("Rank"), _("Unit"), _("Points"), _("Classification")],
+                header=[_("Rank"), _("Unit"), _("Points out of 100"), _("Classification")],
                 rows=[
                     [str(n), r.unit_name, number(r.total), labels.get(r.classification, r.classification) or "–"]
                     for n, r in enumerate(rows, 1)

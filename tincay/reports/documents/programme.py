@@ -89,7 +89,7 @@ def build(assessment: Assessment, options: Options) -> AdminDocument:
                 _("Source"),
             ],
             rows=rows,
-            widths_cm=(1.0, 5.0, 1.6, 3.0, 2.4, 2.0, 1.5),
+            widths_cm=(0.9, 4.3, 1.4, 2.6, 2.4, 2.5, 2.4),
         )
         if rows
         else Paragraph(_("The programme has no action yet.")),

@@ -57,7 +57,7 @@ def build(assessment: Assessment, options: Options) -> AdminDocument:
         _pillar_table(results),
         Heading(_("2. By indicator")),
         Table(
-            header=[_("Code"), _("Indicator"), _("Points"), _("Level")],
+            header=[_("Code"), _("Indicator"), _("Points out of 100"), _("Level")],
             rows=[
                 [
                     c.indicator.code,

@@ -41,6 +41,9 @@ class _RolledBack(Exception):
         self.report = report
 
 
+INLINE_BYTES = 1024 * 1024  # larger files are checked in the worker
+
+
 def _max_bytes() -> int:
     return int(getattr(settings, "TINCAY_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
@@ -68,9 +71,15 @@ def _summary(report: Report) -> str:
     return _("%(total)s rows: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(refused)s refused.") % counts
 
 
+def _inline_bytes() -> int:
+    return int(getattr(settings, "TINCAY_IMPORT_INLINE_BYTES", INLINE_BYTES))
+
+
 def import_check(*, user: Any, campaign: Campaign, kind: str, upload: Any) -> ImportRun:
     """The dry run: check the file row by row through the real import's code path, keep nothing of it but the
-    :class:`ImportRun` (status ``checked`` when every row is good, else ``refused``)."""
+    :class:`ImportRun` (status ``checked`` when every row is good, else ``refused``). A file above
+    ``INLINE_BYTES`` (about 8,000 rows) is checked in the worker instead: the run is returned ``checking`` and its
+    page follows the progress."""
     if kind not in KINDS:
         raise InvalidInput({"kind": _("Choose what the file holds.")})
     if not can_import_into(user, campaign):
@@ -84,24 +93,67 @@ def import_check(*, user: Any, campaign: Campaign, kind: str, upload: Any) -> Im
         size=size,
         sha256=sha256_of(data) if data else "",
     )
+    if data and size <= _max_bytes() and size > _inline_bytes():
+        from tincay.reports.imports.tasks import check_import  # the task module imports this one
+
+        run.status, run.progress, run.message = ImportStatus.CHECKING, 0, _("Waiting for the worker to check the file.")
+        run.file.save(f"{run.sha256}.upload", ContentFile(data), save=False)
+        run.save()
+        transaction.on_commit(lambda: check_import.enqueue(run.pk))
+        return run
+    return _check(run, data)
+
+
+def _check(run: ImportRun, data: bytes) -> ImportRun:
+    """Read and check ``data`` for ``run`` (a new run, or one waiting in the worker), and record the outcome."""
+    kind, name = run.kind, run.filename
     try:
-        check_size(size, name=name, max_bytes=_max_bytes())
+        check_size(run.size, name=name, max_bytes=_max_bytes())
         table = read_table(data, name=name, columns=KINDS[kind].columns(), max_bytes=_max_bytes())
         KINDS[kind].check_columns(table)
     except TableError as exc:
-        run.status, run.message = ImportStatus.REFUSED, exc.message
+        run.status, run.message, run.progress = ImportStatus.REFUSED, exc.message, 0
         run.report = _report_of_file_error(kind, exc.message)
         run.finished_at = timezone.now()
         run.save()
         return run
-    report = _dry_run(user, campaign, kind, table)
+    if run.pk:
+        _progress(run, progress=20, message=_("Checking %(n)s rows.") % {"n": len(table.rows)})
+    report = _dry_run(run.requested_by, run.campaign, kind, table)
     run.status = ImportStatus.REFUSED if report.refused else ImportStatus.CHECKED
     run.report = report.as_json()
     run.message = _summary(report)
     run.finished_at = timezone.now()
+    run.progress = 0
+    if run.file:
+        run.file.delete(save=False)  # the upload as received: kept again under the name of what it holds
     run.file.save(f"{run.sha256}.{table.fmt}", ContentFile(data), save=False)
     run.save()
     return run
+
+
+def import_check_queued(run_id: int) -> ImportRun:
+    """The dry run of a large file, in the worker: once, from the stored upload."""
+    claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.CHECKING, started_at__isnull=True).update(
+        started_at=timezone.now(), progress=5, message=_("Reading the stored file.")
+    )
+    run = ImportRun.objects.select_related("campaign__version", "requested_by").get(pk=run_id)
+    if not claimed:
+        return run
+    try:
+        with run.file.open("rb") as stored:
+            data = stored.read()
+    except (OSError, ValueError):
+        return _fail(run, _("The checked file is no longer stored; nothing was imported. Check the file again."))
+    if sha256_of(data) != run.sha256:
+        return _fail(run, _("The stored file differs from the one checked; nothing was imported. Check it again."))
+    run.started_at = None  # the real import records its own start
+    try:
+        return _check(run, data)
+    except Exception:
+        logger.exception("check of import %s failed", run.pk)
+        _fail(run, _("The check stopped on an unexpected error; nothing was imported. Check the file again."))
+        raise
 
 
 def _dry_run(user: Any, campaign: Campaign, kind: str, table: Table) -> Report:

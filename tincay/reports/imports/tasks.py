@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.tasks import task
 
-from tincay.reports.imports.service import import_run
+from tincay.reports.imports.service import import_check_queued, import_run
 from tincay.reports.models import ImportRun
 
 
@@ -23,3 +23,10 @@ def run_import(run_id: int, user_id: int) -> dict[str, Any]:
     user = get_user_model().objects.get(pk=user_id)
     run = import_run(user=user, run=run)
     return {"status": run.status, "rows_written": run.rows_written, "message": run.message}
+
+
+@task
+def check_import(run_id: int) -> dict[str, Any]:
+    """The dry run of a large file (``service.import_check`` queues it): nothing written but the run's report."""
+    run = import_check_queued(run_id)
+    return {"status": run.status, "message": run.message}

@@ -99,7 +99,10 @@ def import_run_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     campaign, run = _run(request, code, pk)
     context = _run_context(request, campaign, run)
     if request.headers.get("HX-Request") and request.GET.get("part") == "status":
-        return render(request, "reports/imports/_status.html", context)
+        response = render(request, "reports/imports/_status.html", context)
+        if request.GET.get("was") == ImportStatus.CHECKING and run.status != ImportStatus.CHECKING:
+            response["HX-Refresh"] = "true"  # the check is done: the whole page shows its rows
+        return response
     return render(request, "reports/imports/run.html", context)
 
 
@@ -116,7 +119,7 @@ def _run_context(request: HttpRequest, campaign: Campaign, run: ImportRun) -> di
         "ignored": report.get("ignored", []),
         "page": page,
         "can_import": run.status == ImportStatus.CHECKED and run.requested_by_id == request.user.pk,
-        "working": run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+        "working": run.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.RUNNING),
     }
 
 
