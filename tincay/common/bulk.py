@@ -46,7 +46,7 @@ def fast_bulk_update(objs: Sequence[models.Model], field_names: Sequence[str], b
                 params.append(obj.pk)
                 params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
             sql = (
-                f"WITH v({', '.join(columns)}) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608 - names from the model, values as parameters
+                f"WITH v({', '.join(columns)}) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608 # nosec B608 - names from the model, values as parameters
                 f"UPDATE {quote(meta.db_table)} SET {assignments} FROM v "
                 f"WHERE {quote(meta.db_table)}.{quote(meta.pk.column)} = v.pk"
             )
