@@ -83,3 +83,20 @@ def test_a_failed_pdf_says_why(world, users, client_for, monkeypatch):
     page = client_for("dieuphoi").get("/reports/documents/").content.decode()
     assert "Việc tạo PDF quá 120 giây và đã bị dừng." in page
     assert client_for("dieuphoi").get(f"/reports/documents/{generated.pk}/download/").status_code == 404
+
+
+def test_storage_full_fails_the_document_with_a_message_instead_of_leaving_it_running(
+    world, users, client_for, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    _campaign, own, _other = world
+
+    def full(self, name, content):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    generated = made(users["dieuphoi"], kind="decision", assessment_id=own.pk)
+    assert generated.status == JobStatus.FAILED and not generated.file and generated.filename == ""
+    assert "quản trị viên" in generated.message
+    assert client_for("dieuphoi").get("/reports/documents/").status_code == 200

@@ -247,24 +247,29 @@ def generated_file_build(file_id: int) -> GeneratedFile:
         recipients=tuple(stored.get("recipients") or ()),
         **{name: stored.get(name, "") for name in LIMITS},
     )
+    with translation.override(generated.language):  # its messages too, in the requester's language
+        return _build(generated, options)
+
+
+def _build(generated: GeneratedFile, options: Options) -> GeneratedFile:
     try:
-        with translation.override(generated.language):
-            document = _document(generated, options)
-            _progress(generated, 70)
-            content = _docx(generated, document)
-            if generated.fmt == "pdf":
-                _progress(generated, 80)
-                content = pdf.docx_to_pdf(content)
+        document = _document(generated, options)
+        _progress(generated, 70)
+        content = _docx(generated, document)
+        if generated.fmt == "pdf":
+            _progress(generated, 80)
+            content = pdf.docx_to_pdf(content)
+        subject = generated.assessment.unit.key if generated.assessment else generated.campaign.code
+        generated.filename = f"{KINDS[generated.kind].stem}-{subject}.{generated.fmt}"
+        generated.file.save(generated.filename, ContentFile(content), save=False)  # storage full: failed, below
     except (InvalidInput, NoProgramme, pdf.ConversionFailed, templating.TemplateRefused) as exc:
         return _finish(generated, JobStatus.FAILED, str(exc))
     except Exception:
-        log.exception("building generated file %s failed", file_id)
+        log.exception("building generated file %s failed", generated.pk)
+        generated.file, generated.filename = None, ""
         return _finish(
             generated, JobStatus.FAILED, _("The document could not be made; the administrator has the details.")
         )
-    subject = generated.assessment.unit.key if generated.assessment else generated.campaign.code
-    generated.filename = f"{KINDS[generated.kind].stem}-{subject}.{generated.fmt}"
-    generated.file.save(generated.filename, ContentFile(content), save=False)
     generated.size, generated.sha256 = len(content), hashlib.sha256(content).hexdigest()
     return _finish(generated, JobStatus.DONE, "")
 
