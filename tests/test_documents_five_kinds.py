@@ -139,3 +139,10 @@ def test_each_document_as_pdf_turns_into_png_pages_and_keeps_its_diacritics(kind
         "Trần Thị Bình",
     ):
         assert phrase in text, phrase
+
+
+def test_a_document_asked_for_in_english_is_written_in_english(world, users):
+    _campaign, own, _other = world
+    text = all_text(opened(made(users["dieuphoi"], language="en", kind="self_report", assessment_id=own.pk)))
+    assert "I. OVERVIEW" in text and "IV. PROBLEMS AND DIFFICULTIES" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text  # the national name stays as the decree writes it
