@@ -15,7 +15,7 @@ from tincay.orgunits.choices import Level as UnitLevel
 from tincay.orgunits.models import AdminUnit
 from tincay.orgunits.selectors import unit_ancestors
 from tincay.reports import decree30
-from tincay.reports.docx_layout import Paragraph
+from tincay.reports.docx_layout import AdminDocument, Block, Paragraph
 
 STANDARD = "TCVN ISO 18091:2020"
 
@@ -85,3 +85,42 @@ def recipient_lines(options: Options, defaults: Iterable[str], filing_extra: Seq
     """The "Nơi nhận" list: what the requester typed, else the document's usual recipients; always ends "Lưu: VT"."""
     chosen = [line for line in options.recipients if line.strip()] or list(defaults)
     return decree30.recipients(chosen, filing_extra)
+
+
+def superior_of(unit: AdminUnit) -> str:
+    """Where a unit's report goes up: its province's People's Committee, or the Ministry for a province."""
+    province = province_of(unit)
+    if province is not None and province != unit:
+        return committee_of(province)
+    return _("The Ministry of Science and Technology")
+
+
+def committee_document(
+    unit: AdminUnit,
+    options: Options,
+    *,
+    kind: str,
+    kind_symbol: str,
+    title: str,
+    body: Sequence[Block],
+    recipients: Iterable[str],
+    **extra,
+) -> AdminDocument:
+    """A document the unit's People's Committee issues: its name as issuer, the place, the date, the authority
+    "TM. ỦY BAN NHÂN DÂN" and the chairperson unless the requester set others."""
+    return AdminDocument(
+        issuer=decree30.people_committee(unit.name),
+        kind=kind,
+        kind_symbol=kind_symbol,
+        issuer_symbol="UBND",
+        place=decree30.place_name(unit.name),
+        day=options.on(),
+        title=title,
+        body=body,
+        authority=options.authority or _("ON BEHALF OF THE PEOPLE'S COMMITTEE"),
+        signer_title=options.signer_title or _("CHAIRPERSON"),
+        signer_name=options.signer_name,
+        recipients=recipient_lines(options, recipients),
+        number=options.number,
+        **extra,
+    )

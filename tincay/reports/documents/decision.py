@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from tincay.assessments.models import Assessment, CriterionResult
 from tincay.common.i18n import localized
 from tincay.reports import decree30
-from tincay.reports.documents.common import STANDARD, Options, recipient_lines
+from tincay.reports.documents.common import STANDARD, Options, committee_document
 from tincay.reports.docx_layout import AdminDocument, Paragraph, Table
 
 
@@ -73,20 +73,14 @@ def build(assessment: Assessment, options: Options) -> AdminDocument:
             )
         ),
     ]
-    return AdminDocument(
-        issuer=issuer,
+    return committee_document(
+        unit,
+        options,
         kind=_("Decision"),
         kind_symbol="QĐ",
-        issuer_symbol="UBND",
-        place=decree30.place_name(unit.name),
-        day=options.on(),
         title=title,
         body=body,
-        authority=options.authority or _("ON BEHALF OF THE PEOPLE'S COMMITTEE"),
-        signer_title=options.signer_title or _("CHAIRPERSON"),
-        signer_name=options.signer_name,
-        recipients=recipient_lines(options, [_("As in Article 4"), _("The provincial standards office")]),
-        number=options.number,
+        recipients=[_("As in Article 4"), _("The provincial standards office")],
         appendix_title=_("INDICATOR SET AND SCORING GUIDE"),
         appendix=[_appendix(results)],
     )

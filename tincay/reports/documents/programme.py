@@ -13,11 +13,10 @@ from tincay.reports import decree30
 from tincay.reports.documents.common import (
     STANDARD,
     Options,
-    committee_of,
+    committee_document,
     money,
     paragraphs,
-    province_of,
-    recipient_lines,
+    superior_of,
 )
 from tincay.reports.docx_layout import AdminDocument, Heading, Paragraph, Table
 
@@ -103,27 +102,12 @@ def build(assessment: Assessment, options: Options) -> AdminDocument:
             )
         ),
     ]
-    province = province_of(unit)
-    return AdminDocument(
-        issuer=issuer,
+    return committee_document(
+        unit,
+        options,
         kind=_("Plan"),
         kind_symbol="KH",
-        issuer_symbol="UBND",
-        place=decree30.place_name(unit.name),
-        day=options.on(),
         title=programme.title or _("Action programme for improvement under %(standard)s") % {"standard": STANDARD},
         body=body,
-        authority=options.authority or _("ON BEHALF OF THE PEOPLE'S COMMITTEE"),
-        signer_title=options.signer_title or _("CHAIRPERSON"),
-        signer_name=options.signer_name,
-        recipients=recipient_lines(
-            options,
-            [
-                committee_of(province)
-                if province and province != unit
-                else _("The Ministry of Science and Technology"),
-                _("The departments concerned"),
-            ],
-        ),
-        number=options.number,
+        recipients=[superior_of(unit), _("The departments concerned")],
     )

@@ -13,13 +13,12 @@ from tincay.reports import decree30, selectors
 from tincay.reports.documents.common import (
     STANDARD,
     Options,
-    committee_of,
+    committee_document,
     level_word,
     number,
     paragraphs,
     percent,
-    province_of,
-    recipient_lines,
+    superior_of,
 )
 from tincay.reports.documents.decision import results_in_order
 from tincay.reports.docx_layout import AdminDocument, Heading, Paragraph, Table
@@ -76,30 +75,15 @@ def build(assessment: Assessment, options: Options) -> AdminDocument:
         Heading(_("V. PROPOSALS AND RECOMMENDATIONS")),
         *paragraphs(options.proposals, [_("The unit has no proposal in this report.")]),
     ]
-    province = province_of(unit)
-    return AdminDocument(
-        issuer=issuer,
+    return committee_document(
+        unit,
+        options,
         kind=_("Report"),
         kind_symbol="BC",
-        issuer_symbol="UBND",
-        place=decree30.place_name(unit.name),
-        day=options.on(),
         title=_("Results of the self-assessment under %(standard)s in %(year)s")
         % {"standard": STANDARD, "year": campaign.year},
         body=body,
-        authority=options.authority or _("ON BEHALF OF THE PEOPLE'S COMMITTEE"),
-        signer_title=options.signer_title or _("CHAIRPERSON"),
-        signer_name=options.signer_name,
-        recipients=recipient_lines(
-            options,
-            [
-                committee_of(province)
-                if province and province != unit
-                else _("The Ministry of Science and Technology"),
-                _("The provincial standards office"),
-            ],
-        ),
-        number=options.number,
+        recipients=[superior_of(unit), _("The provincial standards office")],
     )
 
 
