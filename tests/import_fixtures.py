@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,3 +87,32 @@ def codes(assessment, kind: str, n: int) -> list[str]:
 
 def by_row(report: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {row["row"]: row for row in report["rows"]}
+
+
+# a write may start with a list of values (``common.bulk``: WITH v(…) AS (VALUES …) UPDATE …)
+_WRITE = re.compile(
+    r'^\s*(?:WITH\s.*?\)\s+)?(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE | re.DOTALL
+)
+_SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|ROLLBACK TO SAVEPOINT|RELEASE SAVEPOINT)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+class WriteLedger:
+    """Every INSERT/UPDATE/DELETE executed, and those that stay once rolled-back savepoints are taken off."""
+
+    def __init__(self) -> None:
+        self.executed: list[str] = []
+        self.kept: list[str] = []
+        self.marks: dict[str, int] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        write, savepoint = _WRITE.match(sql), _SAVEPOINT.match(sql)
+        if write:
+            self.executed.append(write.group(2))
+            self.kept.append(write.group(2))
+        elif savepoint:
+            action, name = savepoint.group(1).upper(), savepoint.group(2)
+            if action == "SAVEPOINT":
+                self.marks[name] = len(self.kept)
+            elif action.startswith("ROLLBACK"):
+                del self.kept[self.marks[name] :]
+        return execute(sql, params, many, context)

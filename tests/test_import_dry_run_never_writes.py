@@ -4,51 +4,22 @@ mail, no on_commit callback escapes."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core import mail
 from django.db import connection
 
 from tests.assessment_fixtures import module_campaign, percent_result
-from tests.import_fixtures import HEADER, codes, csv_bytes, results_row, stored, upload
+from tests.import_fixtures import HEADER, WriteLedger, codes, csv_bytes, results_row, stored, upload
 from tincay.audit.models import AuditEvent
 from tincay.reports.imports.service import import_check
 
 CODE = "nhap-thu"
-# a write may start with a list of values (``common.bulk``: WITH v(…) AS (VALUES …) UPDATE …)
-_WRITE = re.compile(
-    r'^\s*(?:WITH\s.*?\)\s+)?(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE | re.DOTALL
-)
-_SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|ROLLBACK TO SAVEPOINT|RELEASE SAVEPOINT)\s+"?(\w+)"?', re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
 def campaign(django_db_setup, django_db_blocker):
     with module_campaign(django_db_blocker, CODE, {"own": "11413", "sibling": "11311"}) as campaign:
         yield campaign
-
-
-class WriteLedger:
-    """Every INSERT/UPDATE/DELETE executed, and those that stay once rolled-back savepoints are taken off."""
-
-    def __init__(self) -> None:
-        self.executed: list[str] = []
-        self.kept: list[str] = []
-        self.marks: dict[str, int] = {}
-
-    def __call__(self, execute, sql, params, many, context):
-        write, savepoint = _WRITE.match(sql), _SAVEPOINT.match(sql)
-        if write:
-            self.executed.append(write.group(2))
-            self.kept.append(write.group(2))
-        elif savepoint:
-            action, name = savepoint.group(1).upper(), savepoint.group(2)
-            if action == "SAVEPOINT":
-                self.marks[name] = len(self.kept)
-            elif action.startswith("ROLLBACK"):
-                del self.kept[self.marks[name] :]
-        return execute(sql, params, many, context)
 
 
 def _file(campaign) -> bytes:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tincay.accounts import lockout, tokens
 from tincay.accounts import services as account_services
-from tincay.accounts.forms import ApiTokenForm
+from tincay.accounts.forms import ApiTokenForm, PasswordResetForm
 from tincay.accounts.roles import is_admin
 from tincay.accounts.throttles import password_reset_wait
 from tincay.common.errors import InvalidInput, add_to_form
@@ -106,6 +106,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset page, limited per address and per e-mail (``TINCAY_PASSWORD_RESET_LIMIT``)."""
 
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"

@@ -44,6 +44,10 @@ urlpatterns = [
     path("campaigns/<slug:code>/imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
     path("campaigns/<slug:code>/imports/<int:pk>/rows/", imports.ImportRows.as_view(), name="import-rows"),
     path("campaigns/<slug:code>/imports/<int:pk>/start/", imports.ImportStart.as_view(), name="import-start"),
+    path("imports/", imports.GeneralImportList.as_view(), name="general-imports"),
+    path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="general-import"),
+    path("imports/<int:pk>/rows/", imports.ImportRows.as_view(), name="general-import-rows"),
+    path("imports/<int:pk>/start/", imports.ImportStart.as_view(), name="general-import-start"),
     # issue 10: areas to improve, action programmes, coordination, effectiveness, reminders (tincay/api/improvement.py)
     path("assessments/<int:pk>/areas/", improvement.AreaList.as_view(), name="areas"),
     path("assessments/<int:pk>/areas/suggest/", improvement.AreasSuggest.as_view(), name="areas-suggest"),

@@ -89,6 +89,11 @@ def can_manage_unit(user: Any, unit: AdminUnit) -> bool:
     return is_system(user) or any(scope.covers(unit.path) for scope in _manager_scopes(user))
 
 
+def can_manage_units(user: Any) -> bool:
+    """Units and their lineage are the country's reference data: administrators and commands only."""
+    return is_system(user) or is_admin(user)
+
+
 def can_manage_peer_groups(user: Any) -> bool:
     """Peer groups compare units across the whole country: administrators and commands only."""
     return is_system(user) or is_admin(user)

@@ -39,6 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
         page = Paginator(roots, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {"form": form, "query": "", "page": page, "date": date, "tree": True}
     context["list_dates"] = selectors.list_dates_before(visible, date)
+    context["can_import"] = access.can_manage_units(request.user)
     template = "orgunits/_unit_list.html" if request.htmx else "orgunits/index.html"
     return render(request, template, context)
 

@@ -35,4 +35,8 @@ urlpatterns = [
     path("results/campaigns/<slug:code>/imports/<int:pk>/start/", imports.import_run_start, name="import_start"),
     path("results/campaigns/<slug:code>/criteria.xlsx", imports.criteria_export, XLSX, name="criteria_xlsx"),
     path("results/campaigns/<slug:code>/criteria.csv", imports.criteria_export, CSV, name="criteria_csv"),
+    path("reports/imports/", imports.import_page, name="general_imports"),
+    path("reports/imports/<int:pk>/", imports.import_run_page, name="general_import_run"),
+    path("reports/imports/<int:pk>/start/", imports.import_run_start, name="general_import_start"),
+    path("reports/imports/<slug:kind>.<str:fmt>", imports.general_export, name="general_import_export"),
 ]

@@ -32,6 +32,8 @@ from tincay.common.errors import InvalidInput
 from tincay.common.numbers import NumberFormatError, read_number
 from tincay.common.tabular import Column, Row, Table, TableError
 from tincay.common.text import fold
+from tincay.reports.imports.access import can_import_into
+from tincay.reports.imports.base import Report, RowOutcome, shorten
 from tincay.reports.xlsx import Level, Sheet, workbook_bytes
 
 # The columns of the file, in order; the import reads the ones that carry data and ignores the others.
@@ -78,14 +80,27 @@ _ALIASES = {
     "no_evidence_reason": ("Lý do không có tài liệu kiểm chứng", "why there is no evidence"),
 }
 _TEXTS = ("na_reason", "narrative", "no_evidence_reason")
-REPORT_TEXT = 300  # characters of a text shown before → after in the report
 
 
 @dataclass(frozen=True)
 class Kind:
+    """Results or measured values of one campaign (``base.ImportKind``)."""
+
     code: str
     label: Any
     fields: tuple[str, ...]  # the result fields its rows carry
+    needs_campaign: bool = True
+    key_names: tuple[str, ...] = ("unit", "criterion")
+    key_headers: tuple[Any, ...] = (gettext_lazy("Unit"), gettext_lazy("Criterion"))
+
+    def may_import(self, user: Any, campaign: Any) -> bool:
+        return campaign is not None and can_import_into(user, campaign)
+
+    def refused_message(self) -> str:
+        return _("Only an administrator or a coordinator of units of this campaign imports results.")
+
+    def import_rows(self, *, user: Any, campaign: Any, table: Table) -> Report:
+        return import_rows(user=user, campaign=campaign, kind=self, table=table)
 
     def columns(self) -> list[Column]:
         only_one = len(self.fields) == 1
@@ -116,69 +131,6 @@ KINDS = {
 }
 
 
-# ------------------------------------------------------------------------------------------------- report
-
-
-@dataclass(slots=True)
-class RowOutcome:
-    """One row's outcome; 100,000 of them are held at once, so no per-row dictionary or empty lists."""
-
-    row: int
-    unit: str
-    criterion: str
-    outcome: str = ""  # new, changed, unchanged or refused
-    changes: tuple[tuple[str, str, str], ...] = ()  # (column, before, after)
-    errors: tuple[tuple[str, str], ...] = ()  # (column, reason)
-
-    def refuse(self, column: str, reason: Any) -> None:
-        self.errors = (*self.errors, (column, str(reason)))
-        self.outcome = "refused"
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"row": self.row, "unit": self.unit, "criterion": self.criterion}
-        data["outcome"] = self.outcome
-        if self.changes:
-            data["changes"] = [{"column": c, "before": b, "after": a} for c, b, a in self.changes]
-        if self.errors:
-            data["errors"] = [{"column": c, "reason": r} for c, r in self.errors]
-        return data
-
-
-OUTCOMES = ("new", "changed", "unchanged", "refused")
-
-
-@dataclass
-class Report:
-    kind: str
-    rows: list[RowOutcome]
-    columns: list[str]  # the headers imported
-    ignored: list[str]  # headers of the file not imported
-
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for row in self.rows:
-            counts[row.outcome] += 1
-        return counts | {"total": len(self.rows)}
-
-    @property
-    def refused(self) -> int:
-        return sum(1 for row in self.rows if row.outcome == "refused")
-
-    @property
-    def written(self) -> int:
-        return sum(1 for row in self.rows if row.outcome in ("new", "changed"))
-
-    def as_json(self) -> dict[str, Any]:
-        ordered = sorted(self.rows, key=lambda r: (r.outcome != "refused", r.row))  # refused rows first
-        return {
-            "kind": self.kind,
-            "counts": self.counts(),
-            "columns": self.columns,
-            "ignored": self.ignored,
-            "rows": [row.as_json() for row in ordered],
-        }
-
-
 # ------------------------------------------------------------------------------------------------- cells
 
 
@@ -204,8 +156,7 @@ def _shown(name: str, value: Any) -> str:
         return value_text(value)
     if name == "na":
         return YES if value else NO
-    text = str(value or "")
-    return text if len(text) <= REPORT_TEXT else text[: REPORT_TEXT - 1] + "…"
+    return shorten(str(value or ""))
 
 
 class _Cell(Exception):
@@ -284,18 +235,28 @@ class _Context:
     kind: Kind
     assessments: dict[str, Assessment]
     criteria: dict[str, str]  # code -> type
-    names: tuple[str, ...]  # the kind's fields as stored below
-    # (assessment id, criterion code) -> the kind's fields as a tuple: 100,000 tuples weigh far less than dicts
-    stored: dict[tuple[int, str], tuple[Any, ...]]
+    names: tuple[str, ...]  # the kind's fields as stored, in ``_Stored``'s tuples
     allowed: dict[int, bool] = field(default_factory=dict)
-
-    def stored_fields(self, assessment_id: int, code: str) -> dict[str, Any]:
-        return dict(zip(self.names, self.stored[(assessment_id, code)], strict=True))
 
     def may_import(self, assessment: Assessment) -> bool:
         if assessment.pk not in self.allowed:
             self.allowed[assessment.pk] = access.can_import_results(self.user, assessment)
         return self.allowed[assessment.pk]
+
+    def stored(self, assessment: Assessment) -> _Stored:
+        """What is stored for one unit, read when its rows are written: the whole file's stored results at once
+        weighed 60 MB for 100,000 rows."""
+        rows = CriterionResult.objects.filter(assessment=assessment).values_list("criterion__code", *self.names)
+        return _Stored(self.names, {row[0]: tuple(row[1:]) for row in rows})
+
+
+@dataclass(slots=True)
+class _Stored:
+    names: tuple[str, ...]
+    by_code: dict[str, tuple[Any, ...]]  # criterion code -> the kind's fields
+
+    def fields(self, code: str) -> dict[str, Any]:
+        return dict(zip(self.names, self.by_code[code], strict=True))
 
 
 def import_rows(*, user: Any, campaign: Campaign, kind: Kind, table: Table) -> Report:
@@ -309,16 +270,17 @@ def import_rows(*, user: Any, campaign: Campaign, kind: Kind, table: Table) -> R
     groups: dict[int, list[_Planned]] = {}
     seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
-        planned = _plan(context, row, seen)
+        planned, assessment = _plan(context, row, seen)
         outcomes.append(planned.outcome)
-        if planned.outcome.outcome != "refused":
-            groups.setdefault(context.assessments[planned.outcome.unit].pk, []).append(planned)
-    table.rows = []  # every row is planned: the file's cells are no longer needed (100,000 rows weigh ~70 MB)
+        if assessment is not None and planned.code in context.criteria:
+            groups.setdefault(assessment.pk, []).append(planned)
+    table.rows = []  # every row is planned: the file's cells are no longer needed
     by_pk = {a.pk: a for a in context.assessments.values()}
     for pk in list(groups):
-        _write_unit(context, by_pk[pk], groups.pop(pk))  # a unit's planned values go once it is written
+        _check_unit(context, by_pk[pk], groups.pop(pk))  # a unit's planned values go once it is written
     imported = {name: COLUMN_OF[name] for name in kind.fields} | {"unit": UNIT_KEY, "criterion": CRITERION_CODE}
-    return Report(kind.code, outcomes, [imported[k] for k in table.columns if k in imported], list(table.ignored))
+    headers = [imported[k] for k in table.columns if k in imported]
+    return Report(kind.code, outcomes, headers, list(table.ignored), kind.key_names)
 
 
 def _context(user: Any, campaign: Campaign, kind: Kind, table: Table) -> _Context:
@@ -329,14 +291,7 @@ def _context(user: Any, campaign: Campaign, kind: Kind, table: Table) -> _Contex
     }
     criteria = dict(Criterion.objects.filter(version_id=campaign.version_id).values_list("code", "type"))
     names = ("na", *(name for name in kind.fields if name != "na"))
-    shared = {code: code for code in criteria}  # one string per criterion code, not one per stored result
-    stored = {
-        (row[0], shared.get(row[1], row[1])): tuple(row[2:])
-        for row in CriterionResult.objects.filter(assessment__in=list(assessments.values()))
-        .values_list("assessment_id", "criterion__code", *names)
-        .iterator(chunk_size=5000)  # not cached whole beside the dict
-    }
-    return _Context(user, kind, assessments, criteria, names, stored)
+    return _Context(user, kind, assessments, criteria, names)
 
 
 def _unit_keys(text: str) -> list[str]:
@@ -353,9 +308,11 @@ def _unit(context: _Context, text: str) -> Assessment | None:
     return found[0] if found else None
 
 
-def _plan(context: _Context, row: Row, seen: dict[tuple[str, str], int]) -> _Planned:
+def _plan(context: _Context, row: Row, seen: dict[tuple[str, str], int]) -> tuple[_Planned, Assessment | None]:
+    """Read a row and check what needs nothing stored: its unit (and the right to import for it), its criterion,
+    that it is not repeated, its cells."""
     unit_text, code = row.values["unit"], row.values["criterion"]
-    outcome = RowOutcome(row.number, unit_text, code)
+    outcome = RowOutcome(row.number, (unit_text, code))
     planned = _Planned(outcome, code, {})
     assessment = _unit(context, unit_text) if unit_text else None
     if not unit_text:
@@ -364,7 +321,7 @@ def _plan(context: _Context, row: Row, seen: dict[tuple[str, str], int]) -> _Pla
         message = _("No unit with the code “%(code)s” takes part in this campaign.") % {"code": unit_text}
         outcome.refuse(UNIT_KEY, message)
     else:
-        outcome.unit = assessment.unit.key
+        outcome.keys = (assessment.unit.key, code)
         if not context.may_import(assessment):
             outcome.refuse(UNIT_KEY, _("Not yours: you may not import results for this unit (outside your scope)."))
     if not code:
@@ -372,8 +329,6 @@ def _plan(context: _Context, row: Row, seen: dict[tuple[str, str], int]) -> _Pla
     elif code not in context.criteria:
         message = _("No criterion with the code “%(code)s” in this campaign's indicator set.") % {"code": code}
         outcome.refuse(CRITERION_CODE, message)
-    elif assessment is not None and (assessment.pk, code) not in context.stored:
-        outcome.refuse(CRITERION_CODE, _("This criterion is not assessed for this unit in this campaign."))
     if assessment is not None and code:
         first = seen.setdefault((assessment.unit.key, code), row.number)
         if first != row.number:
@@ -382,15 +337,25 @@ def _plan(context: _Context, row: Row, seen: dict[tuple[str, str], int]) -> _Pla
                 _("Row %(row)s already gives this unit and criterion: keep one of the two rows.") % {"row": first},
             )
     planned.values = _row_values(row, context.kind.fields, outcome)
-    if outcome.outcome != "refused" and assessment is not None:
-        _check_value_on_na(context, assessment, planned)
-    return planned
+    return planned, assessment
 
 
-def _check_value_on_na(context: _Context, assessment: Assessment, planned: _Planned) -> None:
+def _check_unit(context: _Context, assessment: Assessment, planned: list[_Planned]) -> None:
+    """The checks of a unit's rows against what is stored, then the writing of the good ones."""
+    stored = context.stored(assessment)
+    for p in planned:
+        if p.code not in stored.by_code:
+            p.outcome.refuse(CRITERION_CODE, _("This criterion is not assessed for this unit in this campaign."))
+        elif p.outcome.outcome != "refused":
+            _check_value_on_na(context, stored, p)
+    good = [p for p in planned if p.outcome.outcome != "refused"]
+    if good:
+        _write_unit(context, assessment, good, stored)
+
+
+def _check_value_on_na(context: _Context, stored: _Stored, planned: _Planned) -> None:
     """A measured value for a criterion marked not applicable would be dropped silently: say so instead."""
-    stored = context.stored_fields(assessment.pk, planned.code)
-    na = planned.values.get("na", stored["na"])
+    na = planned.values.get("na", stored.fields(planned.code)["na"])
     if na and planned.values.get("self_value") is not None and "na" not in context.kind.fields:
         planned.outcome.refuse(
             SELF_VALUE,
@@ -401,7 +366,7 @@ def _check_value_on_na(context: _Context, assessment: Assessment, planned: _Plan
         )
 
 
-def _write_unit(context: _Context, assessment: Assessment, planned: list[_Planned]) -> None:
+def _write_unit(context: _Context, assessment: Assessment, planned: list[_Planned], stored: _Stored) -> None:
     """One service call for the unit's rows; when it refuses some, again for the others (at most three times)."""
     pending = {p.code: p for p in planned}
     for _attempt in range(3):
@@ -416,7 +381,7 @@ def _write_unit(context: _Context, assessment: Assessment, planned: list[_Planne
             pending = {code: p for code, p in pending.items() if code not in refused}
             continue
         for code, p in pending.items():
-            _outcome(context, assessment, p, changes.get(code))
+            _outcome(context, stored, p, changes.get(code))
         return
     for p in pending.values():
         p.outcome.refuse("", _("Could not be checked with the other rows of this unit: correct them first."))
@@ -437,14 +402,14 @@ def _refuse_from(exc: InvalidInput, pending: Mapping[str, _Planned]) -> set[str]
     return refused
 
 
-def _outcome(context: _Context, assessment: Assessment, planned: _Planned, changes: Any) -> None:
+def _outcome(context: _Context, stored: _Stored, planned: _Planned, changes: Any) -> None:
     outcome = planned.outcome
     if not changes:
         outcome.outcome = "unchanged"
         return
-    stored = context.stored_fields(assessment.pk, planned.code)
+    before = stored.fields(planned.code)
     blank = all(
-        stored.get(name) is None or stored.get(name) == "" or stored.get(name) is False for name in context.kind.fields
+        before.get(name) is None or before.get(name) == "" or before.get(name) is False for name in context.kind.fields
     )
     outcome.outcome = "new" if blank else "changed"
     outcome.changes = tuple(

@@ -1,9 +1,9 @@
-"""The dry run and the real import of a spreadsheet into a campaign.
+"""The dry run and the real import of a spreadsheet: results into a campaign, or people, units and lineage.
 
-The dry run (:func:`import_check`) runs the real import's code path (``results.import_rows``, which writes through
-the assessment service) inside a transaction that is always rolled back, so nothing of it stays: no results, no
-audit events, no mails, no ``on_commit`` callbacks (Django drops those of a rolled-back block). What stays is the
-:class:`ImportRun`: the report of every row, the stored file and its SHA-256.
+The dry run (:func:`import_check`) runs the real import's code path (the kind's ``import_rows``, which writes
+through the owning app's services) inside a transaction that is always rolled back, so nothing of it stays: no
+results, no audit events, no mails, no ``on_commit`` callbacks (Django drops those of a rolled-back block). What
+stays is the :class:`ImportRun`: the report of every row, the stored file and its SHA-256.
 
 The real import (:func:`import_run`, in the worker through ``tasks.run_import``) starts only from a run that was
 checked without errors, by the person who checked it, from the stored file whose SHA-256 is the one checked (and,
@@ -26,8 +26,8 @@ from tincay.assessments.models import Campaign
 from tincay.common.errors import InvalidInput, Refused
 from tincay.common.files import safe_filename
 from tincay.common.tabular import Table, TableError, check_size, read_table, sha256_of
-from tincay.reports.imports.access import can_import_into
-from tincay.reports.imports.results import KINDS, Report, import_rows
+from tincay.reports.imports.base import ImportKind, Report
+from tincay.reports.imports.kinds import KINDS
 from tincay.reports.models import ImportRun, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -75,15 +75,21 @@ def _inline_bytes() -> int:
     return int(getattr(settings, "TINCAY_IMPORT_INLINE_BYTES", INLINE_BYTES))
 
 
-def import_check(*, user: Any, campaign: Campaign, kind: str, upload: Any) -> ImportRun:
-    """The dry run: check the file row by row through the real import's code path, keep nothing of it but the
-    :class:`ImportRun` (status ``checked`` when every row is good, else ``refused``). A file above
-    ``INLINE_BYTES`` (about 8,000 rows) is checked in the worker instead: the run is returned ``checking`` and its
-    page follows the progress."""
-    if kind not in KINDS:
+def _kind(code: Any, campaign: Campaign | None) -> ImportKind:
+    kind = KINDS.get(code) if isinstance(code, str) else None
+    if kind is None or kind.needs_campaign != (campaign is not None):
         raise InvalidInput({"kind": _("Choose what the file holds.")})
-    if not can_import_into(user, campaign):
-        raise Refused(_("Only an administrator or a coordinator of units of this campaign imports results."))
+    return kind
+
+
+def import_check(*, user: Any, kind: str, upload: Any, campaign: Campaign | None = None) -> ImportRun:
+    """The dry run: check the file row by row through the real import's code path, keep nothing of it but the
+    :class:`ImportRun` (status ``checked`` when every row is good, else ``refused``). Results and measured values
+    go into ``campaign``; people, units and lineage events into no campaign. A file above ``INLINE_BYTES`` (about
+    8,000 rows) is checked in the worker instead: the run is returned ``checking`` and its page follows the
+    progress."""
+    if not _kind(kind, campaign).may_import(user, campaign):
+        raise Refused(_kind(kind, campaign).refused_message())
     name, size, data = _upload_bytes(upload)
     run = ImportRun(
         kind=kind,
@@ -106,14 +112,14 @@ def import_check(*, user: Any, campaign: Campaign, kind: str, upload: Any) -> Im
 
 def _check(run: ImportRun, data: bytes) -> ImportRun:
     """Read and check ``data`` for ``run`` (a new run, or one waiting in the worker), and record the outcome."""
-    kind, name = run.kind, run.filename
+    kind, name = KINDS[run.kind], run.filename
     try:
         check_size(run.size, name=name, max_bytes=_max_bytes())
-        table = read_table(data, name=name, columns=KINDS[kind].columns(), max_bytes=_max_bytes())
-        KINDS[kind].check_columns(table)
+        table = read_table(data, name=name, columns=kind.columns(), max_bytes=_max_bytes())
+        kind.check_columns(table)
     except TableError as exc:
         run.status, run.message, run.progress = ImportStatus.REFUSED, exc.message, 0
-        run.report = _report_of_file_error(kind, exc.message)
+        run.report = _report_of_file_error(run.kind, exc.message)
         run.finished_at = timezone.now()
         run.save()
         return run
@@ -140,13 +146,9 @@ def import_check_queued(run_id: int) -> ImportRun:
     run = ImportRun.objects.select_related("campaign__version", "requested_by").get(pk=run_id)
     if not claimed:
         return run
-    try:
-        with run.file.open("rb") as stored:
-            data = stored.read()
-    except (OSError, ValueError):
-        return _fail(run, _("The checked file is no longer stored; nothing was imported. Check the file again."))
-    if sha256_of(data) != run.sha256:
-        return _fail(run, _("The stored file differs from the one checked; nothing was imported. Check it again."))
+    data = _stored_bytes(run)
+    if data is None:
+        return run
     run.started_at = None  # the real import records its own start
     try:
         return _check(run, data)
@@ -156,10 +158,25 @@ def import_check_queued(run_id: int) -> ImportRun:
         raise
 
 
-def _dry_run(user: Any, campaign: Campaign, kind: str, table: Table) -> Report:
+def _stored_bytes(run: ImportRun) -> bytes | None:
+    """The run's stored file, or None once the run is failed because it is gone or differs from the one
+    checked."""
+    try:
+        with run.file.open("rb") as stored:
+            data = stored.read()
+    except (OSError, ValueError):
+        _fail(run, _("The checked file is no longer stored; nothing was imported. Check the file again."))
+        return None
+    if sha256_of(data) != run.sha256:
+        _fail(run, _("The stored file differs from the one checked; nothing was imported. Check it again."))
+        return None
+    return data
+
+
+def _dry_run(user: Any, campaign: Campaign | None, kind: ImportKind, table: Table) -> Report:
     try:
         with transaction.atomic():
-            raise _RolledBack(import_rows(user=user, campaign=campaign, kind=KINDS[kind], table=table))
+            raise _RolledBack(kind.import_rows(user=user, campaign=campaign, table=table))
     except _RolledBack as done:
         return done.report
 
@@ -239,15 +256,11 @@ def import_run(*, user: Any, run: ImportRun, upload: Any = None) -> ImportRun:
 
 
 def _run(user: Any, run: ImportRun) -> ImportRun:
-    try:
-        with run.file.open("rb") as stored:
-            data = stored.read()
-    except (OSError, ValueError):
-        return _fail(run, _("The checked file is no longer stored; nothing was imported. Check the file again."))
-    if sha256_of(data) != run.sha256:
-        return _fail(run, _("The stored file differs from the one checked; nothing was imported. Check it again."))
+    data = _stored_bytes(run)
+    if data is None:
+        return run
     kind = KINDS.get(run.kind)
-    if kind is None or run.campaign is None:
+    if kind is None or kind.needs_campaign != (run.campaign_id is not None):
         return _fail(run, _("This import has no campaign or kind; nothing was imported."))
     try:
         table = read_table(data, name=run.filename, columns=kind.columns(), max_bytes=max(_max_bytes(), len(data)))
@@ -257,7 +270,7 @@ def _run(user: Any, run: ImportRun) -> ImportRun:
     _progress(run, progress=20, message=_("Checking and writing %(n)s rows.") % {"n": len(table.rows)})
     try:
         with transaction.atomic():
-            report = import_rows(user=user, campaign=run.campaign, kind=kind, table=table)
+            report = kind.import_rows(user=user, campaign=run.campaign, table=table)
             if report.refused:
                 raise _RolledBack(report)
     except _RolledBack as refused:
