@@ -11,7 +11,7 @@ import pytest
 from tincay.audit.models import AuditEvent
 from tincay.common.errors import InvalidInput, Refused
 from tincay.orgunits.access import can_manage_units
-from tincay.orgunits.loaders import _event_key
+from tincay.orgunits.loaders import event_key
 from tincay.orgunits.models import AdminUnit, LineageEvent, LineageLink
 from tincay.orgunits.selectors import lineage_closure
 from tincay.orgunits.unit_services import lineage_event_record, unit_save
@@ -207,7 +207,7 @@ def test_a_merge_is_recorded_with_its_links_and_audit_and_history_follows_it(use
     event, created, changes = lineage_event_record(
         actor=admin, kind="merge", date=START, predecessor_keys=["10525", "10507"], successor_keys=[NEW]
     )
-    assert created and event.natural_key == _event_key("merge", START, ["10507", "10525"], [NEW])
+    assert created and event.natural_key == event_key("merge", START, ["10507", "10525"], [NEW])
     assert changes["predecessors"] == (None, ["10525", "10507"])
     links = set(LineageLink.objects.filter(event=event).values_list("unit__key", "role"))
     assert links == {("10507", "predecessor"), ("10525", "predecessor"), (NEW, "successor")}

@@ -58,6 +58,7 @@ def test_add_colleagues_from_a_spreadsheet(live_server, seeded, page: Page, shot
     page.goto(f"{base}/people/")
     page.get_by_role("link", name="Nhập từ tệp").click()
     expect(page).to_have_url(re.compile(r"/reports/imports/\?kind=people$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nhập người dùng và vai trò")
     expect(page.get_by_label("Người dùng và vai trò")).to_be_checked()
     with page.expect_download() as download:
         page.locator("#import-exports").get_by_role("link", name="CSV").click()

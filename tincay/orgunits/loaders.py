@@ -168,7 +168,7 @@ def _narrow_to_parents(report: LoadReport) -> None:
         report.updated += len(units)
 
 
-def _event_key(kind: str, date: dt.date, predecessors: list[str], successors: list[str]) -> str:
+def event_key(kind: str, date: dt.date, predecessors: list[str], successors: list[str]) -> str:
     raw = f"{kind}|{date.isoformat()}|{','.join(sorted(predecessors))}|{','.join(sorted(successors))}"
     return f"{kind}:{date.isoformat()}:{hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]}"
 
@@ -187,7 +187,7 @@ class EventSpec:
 
 
 def _load_events(specs: list[EventSpec], report: LoadReport) -> None:
-    keys = {id(s): _event_key(s.kind, s.date, s.predecessors, s.successors) for s in specs}
+    keys = {id(s): event_key(s.kind, s.date, s.predecessors, s.successors) for s in specs}
     known = set(LineageEvent.objects.filter(natural_key__in=keys.values()).values_list("natural_key", flat=True))
     fresh = [s for s in specs if keys[id(s)] not in known]
     if not fresh:

@@ -23,11 +23,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
+from tincay.accounts.roles import forget_scopes, is_system
 from tincay.audit import services as audit
 from tincay.common.errors import ErrorCollector, InvalidInput, Refused
-from tincay.orgunits.access import can_manage_units
+from tincay.orgunits.access import can_manage_units, forget_reach
 from tincay.orgunits.choices import LEVEL_OF_KIND, EventKind, Kind, Level, LinkRole
-from tincay.orgunits.loaders import _event_key
+from tincay.orgunits.loaders import event_key
 from tincay.orgunits.models import AdminUnit, LineageEvent, LineageLink
 
 KEY_MAX, CODE_MAX, NAME_MAX = 40, 20, 200
@@ -284,6 +285,9 @@ def unit_save(
     unit.refresh_derived()
     unit.save()
     moved = _move_descendants(unit, old_path) if "parent" in changes and not created else 0
+    if "parent" in changes and not created and not is_system(actor):  # the actor's scopes hold paths: read again
+        forget_scopes(actor)
+        forget_reach(actor)
     audit.record(
         actor=actor,
         action="orgunits.unit_created" if created else "orgunits.unit_updated",
@@ -441,7 +445,7 @@ def lineage_event_record(
     _check_units(errors, "predecessors", predecessors, units, date)
     _check_units(errors, "successors", successors, units, date)
     _raise(errors)
-    natural_key = _event_key(kind, date, predecessors, successors)
+    natural_key = event_key(kind, date, predecessors, successors)
     event = LineageEvent.objects.select_for_update().filter(natural_key=natural_key).first()
     if event is None:
         event = LineageEvent.objects.create(kind=kind, date=date, natural_key=natural_key, **texts)

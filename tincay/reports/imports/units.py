@@ -32,7 +32,7 @@ from tincay.common.errors import InvalidInput, Refused
 from tincay.common.tabular import Column, Row, Table, TableError, header_key
 from tincay.orgunits.access import can_manage_units
 from tincay.orgunits.choices import EventKind, Kind, Level, LinkRole
-from tincay.orgunits.loaders import _event_key
+from tincay.orgunits.loaders import event_key
 from tincay.orgunits.models import AdminUnit, LineageEvent, LineageLink
 from tincay.orgunits.unit_services import day_text, lineage_event_record, unit_save
 from tincay.reports.imports.base import Report, RowOutcome, imported_headers, shorten
@@ -533,7 +533,7 @@ class _LineageImport:
             outcome.refuse(EVENT_DATE, _("Write the date the change took effect (dd/mm/yyyy)."))
         if outcome.outcome:
             return outcome
-        natural_key = _event_key(values["kind"], values["date"], values["predecessors"], values["successors"])
+        natural_key = event_key(values["kind"], values["date"], values["predecessors"], values["successors"])
         first = seen.setdefault(natural_key, row.number)
         if first != row.number:
             message = _("Row %(row)s already gives this event: keep one of the two rows.") % {"row": first}

@@ -74,6 +74,7 @@ class Place:
     """Where the import pages are: in one campaign, or outside any (``campaign`` None)."""
 
     campaign: Campaign | None
+    kinds: tuple[str, ...] = ()  # the kinds the user imports here
 
     def url(self, name: str, pk: int | None = None) -> str:
         args: list[Any] = [self.campaign.code] if self.campaign is not None else []
@@ -87,7 +88,11 @@ class Place:
 
     @property
     def title(self) -> Any:
-        return _("Import results") if self.campaign is not None else _("Import people, units and lineage")
+        if self.campaign is not None:
+            return _("Import results")
+        if self.kinds == ("people",):  # coordinators
+            return _("Import users and roles")
+        return _("Import people, units and lineage")
 
 
 def _campaign(request: HttpRequest, code: str) -> Campaign:
@@ -102,13 +107,14 @@ def _campaign(request: HttpRequest, code: str) -> Campaign:
 def _place(request: HttpRequest, code: str | None) -> tuple[Place, dict[str, ImportKind]]:
     """The place of the pages and the kinds the user may import there (403 when none)."""
     if code is not None:
-        return Place(_campaign(request, code)), campaign_kinds()
+        kinds = campaign_kinds()
+        return Place(_campaign(request, code), tuple(kinds)), kinds
     kinds = general_kinds_for(request.user)
     if not kinds:
         raise PermissionDenied(
             _("Only administrators import units and lineage, and administrators and coordinators import people.")
         )
-    return Place(None), kinds
+    return Place(None, tuple(kinds)), kinds
 
 
 @login_required
