@@ -265,7 +265,11 @@ def unit_save(
     values = _unit_values(errors, key, fields)
     parent = AdminUnit.objects.filter(key=values["parent"]).first() if values["parent"] else None
     _check_parent(errors, values, parent)
-    unit = AdminUnit.objects.select_for_update().select_related("parent").filter(key=key).first() if key else None
+    unit = (
+        AdminUnit.objects.select_for_update(of=("self",)).select_related("parent").filter(key=key).first()
+        if key
+        else None
+    )
     if unit is not None:
         _check_children(errors, unit, values)
     _raise(errors)
