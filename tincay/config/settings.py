@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tincay.catalogue",
     "tincay.assessments",
     "tincay.improvement",
+    "tincay.feedback",
     "tincay.rollout",
     "tincay.reports",
     "tincay.portal",
