@@ -19,6 +19,7 @@ urlpatterns = [
     path("rollout/", include("tincay.rollout.urls")),
     path("", include("tincay.reports.urls")),
     path("public/", include("tincay.portal.urls")),
+    path("s/", include("tincay.feedback.urls_public")),
     path("api/v1/", include("tincay.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the split view serves Swagger UI's start-up script as a file (?script): no inline script under the CSP
