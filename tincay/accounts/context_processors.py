@@ -26,6 +26,7 @@ def navigation(request: Any) -> dict[str, Any]:
             items.append((reverse("rollout:index"), _("Rollout")))
             items.append((reverse("orgunits:index"), _("Administrative units")))
             items.append((reverse("reports:documents"), _("Documents")))
+            items.append((reverse("feedback:surveys"), _("Surveys")))
         if has_role(user, Role.ADMIN, Role.COORDINATOR):
             items.append((reverse("orgunits:people"), _("Users and roles")))
     path = request.path

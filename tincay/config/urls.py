@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("tincay.reports.urls")),
     path("public/", include("tincay.portal.urls")),
     path("s/", include("tincay.feedback.urls_public")),
+    path("surveys/", include("tincay.feedback.urls")),
     path("api/v1/", include("tincay.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # the split view serves Swagger UI's start-up script as a file (?script): no inline script under the CSP
