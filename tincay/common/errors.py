@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 NON_FIELD = "__all__"
 
 
@@ -82,3 +84,22 @@ def add_to_form(form: Any, error: InvalidInput) -> None:
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, str(message))
+
+
+def text_input(errors: ErrorCollector, field: str, value: Any, *, limit: int, required: bool = False) -> str:
+    """A stripped text within ``limit`` characters (None reads as empty), or an error on ``field``: not text,
+    required and empty, or too long (saying by how much)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(field, _("Enter text here."))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.add(field, _("This field is required."))
+    elif len(value) > limit:
+        errors.add(
+            field,
+            _("Enter at most %(limit)d characters (this has %(count)d).") % {"limit": limit, "count": len(value)},
+        )
+    return value

@@ -16,7 +16,7 @@ from tincay.accounts import services as account_services
 from tincay.accounts.choices import NATIONAL_ROLES, SUBTREE_ROLES, Role
 from tincay.accounts.roles import forget_scopes
 from tincay.audit import services as audit
-from tincay.common.errors import NON_FIELD, ErrorCollector, InvalidInput, Refused
+from tincay.common.errors import NON_FIELD, ErrorCollector, InvalidInput, Refused, text_input
 from tincay.orgunits import access
 from tincay.orgunits.access import forget_reach
 from tincay.orgunits.choices import Kind
@@ -37,24 +37,6 @@ class UnitRefused(Refused):
 def _raise(errors: ErrorCollector) -> None:
     if errors:
         raise MembershipError(errors.errors)
-
-
-def _text(errors: ErrorCollector, field: str, value: Any, *, limit: int, required: bool = False) -> str:
-    """A stripped string within ``limit`` characters, or an error on ``field``."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.add(field, _("Enter text here."))
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.add(field, _("This field is required."))
-    elif len(value) > limit:
-        errors.add(
-            field,
-            _("Enter at most %(limit)d characters (this has %(count)d).") % {"limit": limit, "count": len(value)},
-        )
-    return value
 
 
 def _grant_errors(
@@ -142,7 +124,7 @@ def membership_grant(
 @transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership, reason: str = "") -> None:
     errors = ErrorCollector()
-    reason = _text(errors, "reason", reason, limit=REASON_MAX)
+    reason = text_input(errors, "reason", reason, limit=REASON_MAX)
     _raise(errors)
     stored = (
         Membership.objects.select_related("user", "unit").select_for_update(of=("self",)).filter(pk=membership.pk)
@@ -212,8 +194,8 @@ def _department_input(errors: ErrorCollector, unit: Any, name: Any, short_name: 
         errors.add(NON_FIELD, _("Choose a unit for the department."))
     elif unit.valid_to is not None:
         errors.add(NON_FIELD, _("%(unit)s no longer exists; add departments to today's units.") % {"unit": unit.name})
-    name = _text(errors, "name", name, limit=Department._meta.get_field("name").max_length, required=True)
-    short_name = _text(errors, "short_name", short_name, limit=Department._meta.get_field("short_name").max_length)
+    name = text_input(errors, "name", name, limit=Department._meta.get_field("name").max_length, required=True)
+    short_name = text_input(errors, "short_name", short_name, limit=Department._meta.get_field("short_name").max_length)
     return name, short_name
 
 
@@ -262,7 +244,7 @@ def _peergroup_input(errors: ErrorCollector, data: dict[str, Any]) -> dict[str, 
         ("description_en", False),
     ):
         limit = PeerGroup._meta.get_field(field).max_length or 5000
-        clean[field] = _text(errors, field, data[field], limit=limit, required=required)
+        clean[field] = text_input(errors, field, data[field], limit=limit, required=required)
     if clean["code"] and not _SLUG.match(clean["code"]):
         errors.add("code", _("Use letters, digits, dashes and underscores only."))
     kinds = data["rule_kinds"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tincay.audit import services as audit
-from tincay.common.errors import ErrorCollector, InvalidInput, Refused
+from tincay.common.errors import ErrorCollector, InvalidInput, Refused, text_input
 from tincay.feedback import access
 from tincay.feedback.choices import SurveyStatus
 from tincay.feedback.models import Response, Survey, SurveyQuestion, SurveyTemplate, SurveyToken
@@ -47,23 +47,6 @@ class SurveyRefused(Refused):
 def token_digest(code: str) -> str:
     """How a token is kept: the SHA-256 of its code as printed (spaces and case do not matter)."""
     return hashlib.sha256("".join(code.split()).upper().encode()).hexdigest()
-
-
-def _text(errors: ErrorCollector, field: str, value: Any, *, limit: int, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.add(field, _("Enter text here."))
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.add(field, _("This field is required."))
-    elif len(value) > limit:
-        errors.add(
-            field,
-            _("Enter at most %(limit)d characters (this has %(count)d).") % {"limit": limit, "count": len(value)},
-        )
-    return value
 
 
 def _min_responses(errors: ErrorCollector, value: Any) -> int:
@@ -98,8 +81,8 @@ def survey_create(
         errors.add("unit", _("%(unit)s no longer exists; choose one of today's units.") % {"unit": unit.name})
     if not isinstance(template, SurveyTemplate) or template.pk is None:
         errors.add("template", _("Choose a survey template."))
-    title_vi = _text(errors, "title_vi", title_vi, limit=TITLE_MAX)
-    title_en = _text(errors, "title_en", title_en, limit=TITLE_MAX)
+    title_vi = text_input(errors, "title_vi", title_vi, limit=TITLE_MAX)
+    title_en = text_input(errors, "title_en", title_en, limit=TITLE_MAX)
     minimum = _min_responses(errors, min_responses)
     if errors:
         raise SurveyInputError(errors.errors)
@@ -160,8 +143,8 @@ def survey_question_update(
     if not access.can_manage_survey(actor, survey):
         raise SurveyRefused(_("Only administrators and the coordinators over this unit adapt its surveys."))
     errors = ErrorCollector()
-    text_vi = _text(errors, "text_vi", text_vi, limit=TEXT_MAX, required=True)
-    text_en = _text(errors, "text_en", text_en, limit=TEXT_MAX)
+    text_vi = text_input(errors, "text_vi", text_vi, limit=TEXT_MAX, required=True)
+    text_en = text_input(errors, "text_en", text_en, limit=TEXT_MAX)
     if required is not None and not isinstance(required, bool):
         errors.add("required", _("“Required” must be true or false."))
     if survey.status == SurveyStatus.CLOSED or _locked(survey):
@@ -187,7 +170,7 @@ def survey_status_set(*, actor: Any, survey: Survey, status: Any, reason: str = 
     if not access.can_manage_survey(actor, stored):
         raise SurveyRefused(_("Only administrators and the coordinators over this unit open and close its surveys."))
     errors = ErrorCollector()
-    reason = _text(errors, "reason", reason, limit=2000)
+    reason = text_input(errors, "reason", reason, limit=2000)
     if status not in SurveyStatus.values:
         errors.add("status", _("Choose one of the listed states."))
     elif status not in NEXT[stored.status]:
