@@ -7,15 +7,20 @@ from typing import Any
 
 from tincay.feedback.models import SurveyTemplate
 from tincay.feedback.services.surveys import survey_create
+from tincay.feedback.services.templates import SIPAS, survey_template_load
 from tincay.orgunits.models import AdminUnit
 
 UNIT = "11413"
 
 
+def sipas_template() -> SurveyTemplate:
+    """The SIPAS template: shipped by migration, loaded again (idempotent) in case a transactional test emptied
+    the database."""
+    return survey_template_load(SIPAS)[0]
+
+
 def sipas_survey(actor: Any, **kwargs: Any):
-    return survey_create(
-        actor=actor, unit=AdminUnit.objects.get(key=UNIT), template=SurveyTemplate.objects.get(code="sipas"), **kwargs
-    )
+    return survey_create(actor=actor, unit=AdminUnit.objects.get(key=UNIT), template=sipas_template(), **kwargs)
 
 
 def good_answers(survey, value: int = 4) -> dict[str, Any]:

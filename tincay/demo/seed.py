@@ -102,6 +102,7 @@ def set_populations(actor: str) -> None:
 def seed(stdout=None) -> list[DemoUser]:
     call_command("load_framework", stdout=stdout)
     call_command("load_units", stdout=stdout)
+    call_command("load_survey_templates", stdout=stdout)  # shipped by migration; again after a flush
     actor = "seed_demo"
     for code, name_vi, name_en, kinds in PEER_GROUPS:
         unit_services.peergroup_ensure(actor=actor, code=code, name_vi=name_vi, name_en=name_en, rule_kinds=kinds)
