@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from tincay.accounts.api import TokenObtain
-from tincay.api import assessments, documents, imports, improvement, results, rollout, views
+from tincay.api import assessments, documents, feedback, imports, improvement, results, rollout, views
 from tincay.api.errors import NotFoundView
 
 app_name = "api"
@@ -79,6 +79,16 @@ urlpatterns = [
     path("reminders/", improvement.ReminderLog.as_view(), name="reminders"),
     # issue 10: rollouts, phases, gates, preliminary survey, training (tincay/api/rollout/)
     *rollout.urlpatterns,
+    # issue 12: citizens' surveys (tincay/api/feedback.py)
+    path("survey-templates/", feedback.TemplateList.as_view(), name="survey-templates"),
+    path("survey-templates/<int:pk>/", feedback.TemplateDetail.as_view(), name="survey-template"),
+    path("surveys/", feedback.SurveyList.as_view(), name="surveys"),
+    path("surveys/<int:pk>/", feedback.SurveyDetail.as_view(), name="survey"),
+    path("surveys/<int:pk>/status/", feedback.SurveyStatusSet.as_view(), name="survey-status"),
+    path("surveys/<int:pk>/tokens/", feedback.SurveyTokens.as_view(), name="survey-tokens"),
+    path("surveys/<int:pk>/questions/<str:key>/", feedback.SurveyQuestionDetail.as_view(), name="survey-question"),
+    path("surveys/<int:pk>/results/", feedback.SurveyResults.as_view(), name="survey-results"),
+    path("surveys/<int:pk>/responses/", feedback.SurveyResponses.as_view(), name="survey-responses"),
     # anything else under /api/v1/ (a malformed id, a mistyped path): a 404 in the API's body shape; [\s\S], not ., so
     # a path with a line break (%0A) is caught here too, not by the site's handler404
     re_path(r"^[\s\S]*$", NotFoundView.as_view()),

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 
 from tincay.accounts.choices import Role
-from tincay.accounts.roles import is_admin, user_scopes
+from tincay.accounts.roles import is_admin, is_system, user_scopes
 from tincay.assessments.choices import CampaignRole, State
 from tincay.assessments.models import (
     Assessment,
@@ -26,7 +26,7 @@ from tincay.assessments.models import (
     Document,
     IndicatorAssignment,
 )
-from tincay.assessments.workflow import BY_ACTION, UNIT_ROLES, Actor, can_edit
+from tincay.assessments.workflow import BY_ACTION, SCOPE_ROLES, UNIT_ROLES, Actor, can_edit
 from tincay.orgunits.access import units_reached_by
 
 _ACTOR_CACHE = "_tincay_actor_cache"
@@ -227,3 +227,11 @@ def assessments_publishable_by(user: Any, campaign: Campaign) -> list[Assessment
     council = CampaignMember.objects.filter(campaign=campaign, user=user, role=CampaignRole.COUNCIL).exists()
     own = {s.unit_id for s in user_scopes(user)}
     return [a for a in approved if a.unit_id in coordinated or (council and a.unit_id not in own)]
+
+
+def can_record_measure(user: Any, assessment: Assessment) -> bool:
+    """A measured value from a source (a closed citizens' survey) is recorded by those who run the unit's surveys:
+    administrators and the coordinators over the unit, or a system command."""
+    if is_system(user):
+        return True
+    return bool(actor_for(user, assessment).roles & SCOPE_ROLES)

@@ -46,3 +46,9 @@ class Visibility(models.TextChoices):
 class ClarificationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ANSWERED = "answered", _("Answered")
+
+
+class MeasureSource(models.TextChoices):
+    """Where a measured value that the unit did not type came from."""
+
+    SURVEY = "survey", _("Citizens' survey")

@@ -7,7 +7,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tincay.assessments.choices import CampaignRole, ClarificationStatus, DocumentKind, Level, State, Visibility
+from tincay.assessments.choices import (
+    CampaignRole,
+    ClarificationStatus,
+    DocumentKind,
+    Level,
+    MeasureSource,
+    State,
+    Visibility,
+)
 from tincay.common.fields import StoredDecimalField
 from tincay.common.models import TimeStampedModel
 
@@ -313,3 +321,32 @@ class ResultCorrection(models.Model):
     @property
     def fields(self) -> list[str]:
         return sorted(set(self.before) | set(self.after))
+
+
+class MeasuredValue(models.Model):
+    """A criterion's measured value that the unit did not type: it came from a source such as a closed citizens'
+    survey, kept with the source named, the number of responses and the 95 % interval, so that the assessment
+    shows it as survey-based. While the unit can still change its self-assessment the value is written into the
+    self track too (``applied``); afterwards it stays beside the result for the scorers and the council. One per
+    criterion result: a later source replaces an earlier one (the audit trail keeps both)."""
+
+    result = models.OneToOneField(CriterionResult, on_delete=models.CASCADE, related_name="measured")
+    source = models.CharField(_("source"), max_length=20, choices=MeasureSource.choices)
+    source_ref = models.CharField(_("source reference"), max_length=60)  # "survey:12"
+    title_vi = models.CharField(_("source (Vietnamese)"), max_length=300)
+    title_en = models.CharField(_("source (English)"), max_length=300, blank=True)
+    url = models.CharField(_("address of the source"), max_length=300, blank=True)
+    value = StoredDecimalField(_("measured value"), max_digits=14, decimal_places=4)
+    low = StoredDecimalField(_("95% interval from"), max_digits=14, decimal_places=4, null=True, blank=True)
+    high = StoredDecimalField(_("95% interval to"), max_digits=14, decimal_places=4, null=True, blank=True)
+    n = models.PositiveIntegerField(_("responses"))
+    measured_on = models.DateField(_("measured on"))
+    applied = models.BooleanField(_("written into the self-assessment"), default=False)
+
+    class Meta:
+        verbose_name = _("measured value from a source")
+        verbose_name_plural = _("measured values from sources")
+        indexes = [models.Index(fields=["source_ref"])]
+
+    def __str__(self) -> str:
+        return f"{self.result_id} {self.source_ref}"

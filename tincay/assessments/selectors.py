@@ -56,7 +56,7 @@ def is_answered(result: Any) -> bool:
 def results_with_details(assessment: Assessment) -> QuerySet[CriterionResult]:
     open_questions = Clarification.objects.filter(status=ClarificationStatus.OPEN)
     return (
-        assessment.results.select_related("criterion", "updated_by")
+        assessment.results.select_related("criterion", "updated_by", "measured")
         .annotate(evidence_count=Count("evidence_links", distinct=True))
         .prefetch_related(
             Prefetch("evidence_links", queryset=EvidenceLink.objects.select_related("document")),

@@ -22,11 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tincay.assessments.access import campaigns_visible_to
+from tincay.assessments.models import Campaign
 from tincay.common.errors import InvalidInput, add_to_form
 from tincay.feedback import access
 from tincay.feedback.choices import Channel, SurveyStatus
-from tincay.feedback.models import Response, SurveyTemplate
-from tincay.feedback.selectors.results import results_for_user
+from tincay.feedback.models import SurveyTemplate
+from tincay.feedback.selectors.compare import survey_comparison
+from tincay.feedback.selectors.results import results_for_user, survey_channels
+from tincay.feedback.services.measures import measured_from
 from tincay.feedback.services.surveys import survey_create, survey_status_set, survey_tokens_issue
 from tincay.orgunits.access import get_unit_for_user
 
@@ -36,6 +40,16 @@ PAGE_SIZE = 50
 class SurveyForm(forms.Form):
     unit_key = forms.CharField(label=gettext_lazy("Unit code"), max_length=40)
     template = forms.ModelChoiceField(label=gettext_lazy("Template"), queryset=SurveyTemplate.objects.all())
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("None (a survey of its own)"),
+        help_text=gettext_lazy(
+            "In a campaign, the closed survey gives its value to the criteria its questions measure in the unit's "
+            "assessment."
+        ),
+    )
     title_vi = forms.CharField(label=gettext_lazy("Title (Vietnamese)"), max_length=300, required=False)
     min_responses = forms.IntegerField(
         label=gettext_lazy("Fewest answers before a figure is shown"),
@@ -62,6 +76,7 @@ def surveys(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_new(request: HttpRequest) -> HttpResponse:
     form = SurveyForm(request.POST or None, initial={"template": SurveyTemplate.objects.filter(code="sipas").first()})
+    form.fields["campaign"].queryset = campaigns_visible_to(request.user).order_by("-year", "code")
     status = 200
     if request.method == "POST" and form.is_valid():
         unit = get_unit_for_user(request.user, form.cleaned_data["unit_key"].strip())
@@ -73,6 +88,7 @@ def survey_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     unit=unit,
                     template=form.cleaned_data["template"],
+                    campaign=form.cleaned_data["campaign"],
                     title_vi=form.cleaned_data["title_vi"],
                     min_responses=form.cleaned_data["min_responses"],
                 )
@@ -93,9 +109,7 @@ def _survey(request: HttpRequest, pk: int):
 
 
 def _channels(survey) -> list[tuple[Any, int]]:
-    counts = dict(
-        Response.objects.filter(survey=survey, test=False).values_list("channel").annotate(n=Count("id")).order_by()
-    )
+    _total, counts = survey_channels(survey)
     return [(label, counts.get(value, 0)) for value, label in Channel.choices]
 
 
@@ -112,6 +126,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.can_manage_survey(request.user, found),
         "next": _next_states(found),
         "results": results_for_user(request.user, found),
+        "measured": measured_from(found) if found.status == SurveyStatus.CLOSED else [],
         "tokens_form": TokensForm(),
     }
     return render(request, "feedback/survey.html", context)
@@ -162,3 +177,13 @@ def survey_tokens(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("feedback:survey", pk=found.pk)
     link = request.build_absolute_uri(reverse("survey:answer", args=[found.public_code])) + "?via=token"
     return render(request, "feedback/tokens.html", {"survey": found, "codes": codes, "link": link})
+
+
+@login_required
+def survey_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """A closed survey beside the unit's earlier surveys (through lineage) and the other units' of its campaign."""
+    found = _survey(request, pk)
+    comparison = survey_comparison(request.user, found)
+    if comparison is None:
+        raise Http404(_("Results are shown only once the survey is closed."))
+    return render(request, "feedback/compare.html", {"survey": found, "c": comparison})

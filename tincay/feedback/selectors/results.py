@@ -176,7 +176,9 @@ def _tallies(survey: Survey, questions: list[SurveyQuestion]) -> dict[int, _Tall
     return tallies
 
 
-def _channels(survey: Survey) -> tuple[int, dict[str, int]]:
+def survey_channels(survey: Survey) -> tuple[int, dict[str, int]]:
+    """The real responses (test answers left out) and their split by channel, every channel listed (retired
+    ones kept): counts only, which the survey's pages show while it runs. One query."""
     counts = dict(
         Response.objects.filter(survey=survey, test=False)
         .values("channel")
@@ -271,19 +273,14 @@ def _satisfaction(
     )
 
 
-# --- entry points -------------------------------------------------------------------------------------------------
-
-
-def survey_results(survey: Survey) -> SurveyResults:
-    """The results of ``survey`` (see the module's docstring). Checks no permission: reach it through
-    :func:`results_for_user` or :func:`results_public`."""
-    template = survey.template
-    threshold = max(survey.min_responses, 1)
-    questions = list(survey.questions.order_by("order", "pk"))
-    responses, by_channel = _channels(survey)
-    tallies = _tallies(survey, questions)
-    results = tuple(_question_result(q, tallies[q.pk], template, threshold) for q in questions)
-    pooled: dict[str, list[SurveyQuestion]] = {}  # factors in the order of their first question
+def _satisfactions(
+    questions: list[Any], tallies: dict[int, _Tally], template: Any, threshold: int
+) -> tuple[tuple[SatisfactionResult, ...], SatisfactionResult | None]:
+    """The factors (in the order of their first question; only those with a likert question of aspect
+    satisfaction) and overall satisfaction (None without a likert question keyed "overall") of one survey's
+    ``questions`` in order (``SurveyQuestion`` instances, or rows with their fields: ``selectors.summary``), from
+    their tallies (``tallies[question.pk]``)."""
+    pooled: dict[str, list[Any]] = {}  # factors in the order of their first question
     for q in questions:
         if q.factor_key and q.factor_key not in pooled:
             pooled[q.factor_key] = []
@@ -300,6 +297,22 @@ def survey_results(survey: Survey) -> SurveyResults:
         overall = _satisfaction(
             OVERALL, overall_q.text_vi, overall_q.text_en, [tallies[overall_q.pk]], template, threshold
         )
+    return factors, overall
+
+
+# --- entry points -------------------------------------------------------------------------------------------------
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """The results of ``survey`` (see the module's docstring). Checks no permission: reach it through
+    :func:`results_for_user` or :func:`results_public`."""
+    template = survey.template
+    threshold = max(survey.min_responses, 1)
+    questions = list(survey.questions.order_by("order", "pk"))
+    responses, by_channel = survey_channels(survey)
+    tallies = _tallies(survey, questions)
+    results = tuple(_question_result(q, tallies[q.pk], template, threshold) for q in questions)
+    factors, overall = _satisfactions(questions, tallies, template, threshold)
     return SurveyResults(
         survey_id=survey.pk,
         min_responses=threshold,

@@ -1,4 +1,5 @@
-"""Writes of surveys: create one from a template for a unit, adapt a question, move it through its states, print
+"""Writes of surveys: create one from a template for a unit (in a campaign or not), adapt its questions (wording,
+whether required, what each measures in the framework; add and remove), move it through its states, print
 one-use tokens.
 
 Each is atomic, asks :mod:`tincay.feedback.access` first, validates its whole input and is audited. A survey moves
@@ -16,14 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tincay.assessments.models import Assessment, Campaign
 from tincay.audit import services as audit
 from tincay.common.errors import ErrorCollector, InvalidInput, Refused, text_input
 from tincay.feedback import access
-from tincay.feedback.choices import SurveyStatus
+from tincay.feedback.bindings import binding_problem
+from tincay.feedback.choices import Aspect, QuestionKind, SurveyStatus
 from tincay.feedback.models import Response, Survey, SurveyQuestion, SurveyTemplate, SurveyToken
+from tincay.feedback.services.measures import survey_measures_feed
 from tincay.orgunits.models import AdminUnit
 
-TITLE_MAX, TEXT_MAX = 300, 500
+TITLE_MAX, TEXT_MAX, OPTION_MAX = 300, 500, 200
+OPTIONS = (2, 12)  # a choice question offers from 2 to 12 options
+QUESTIONS_MAX = 60
 MIN_RESPONSES = (5, 1000)  # the fewest answers before a figure is shown: bounds an adapter may choose
 TOKENS_MAX = 5000  # printed at once
 TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - letters of a code, no 0/O, 1/I (paper slips)
@@ -84,6 +90,19 @@ def survey_create(
     title_vi = text_input(errors, "title_vi", title_vi, limit=TITLE_MAX)
     title_en = text_input(errors, "title_en", title_en, limit=TITLE_MAX)
     minimum = _min_responses(errors, min_responses)
+    if campaign is not None and (not isinstance(campaign, Campaign) or campaign.pk is None):
+        errors.add("campaign", _("Choose a campaign from the list, or none."))
+    elif (
+        campaign is not None
+        and isinstance(unit, AdminUnit)
+        and unit.pk is not None
+        and not Assessment.objects.filter(campaign=campaign, unit=unit).exists()
+    ):
+        errors.add(
+            "campaign",
+            _("%(unit)s takes no part in the campaign %(campaign)s: choose another campaign, or none.")
+            % {"unit": unit.name, "campaign": campaign.code},
+        )
     if errors:
         raise SurveyInputError(errors.errors)
     if not access.can_create_survey_for(actor, unit):
@@ -123,7 +142,12 @@ def survey_create(
         actor=actor,
         action="feedback.survey_created",
         obj=survey,
-        after={"unit": unit.key, "template": f"{template.code} v{template.version}", "min_responses": minimum},
+        after={
+            "unit": unit.key,
+            "template": f"{template.code} v{template.version}",
+            "campaign": campaign.code if campaign else None,
+            "min_responses": minimum,
+        },
     )
     return survey
 
@@ -133,39 +157,180 @@ def _locked(survey: Survey) -> bool:
     return Response.objects.filter(survey=survey, test=False).exists()
 
 
-@transaction.atomic
-def survey_question_update(
-    *, actor: Any, question: SurveyQuestion, text_vi: Any, text_en: Any = "", required: Any = None
-) -> SurveyQuestion:
-    """Adapt a question's wording (and whether it must be answered) before the first real answer."""
-    stored = SurveyQuestion.objects.select_related("survey__unit").select_for_update(of=("self",)).get(pk=question.pk)
-    survey = stored.survey
+def _adaptable(actor: Any, survey: Survey, errors: ErrorCollector) -> None:
+    """Refuse someone who does not run the survey; note when its questions can no longer change."""
     if not access.can_manage_survey(actor, survey):
         raise SurveyRefused(_("Only administrators and the coordinators over this unit adapt its surveys."))
+    if survey.status == SurveyStatus.CLOSED or _locked(survey):
+        errors.add("__all__", _("The survey has answers: its questions can no longer change."))
+
+
+def _measures(errors: ErrorCollector, survey: Survey, kind: str, raw: Any) -> str:
+    code = raw.strip() if isinstance(raw, str) else raw
+    problem = binding_problem(survey, kind, code) if code else None
+    if problem:
+        errors.add("measures", problem)
+    return code if isinstance(code, str) else ""
+
+
+@transaction.atomic
+def survey_question_update(
+    *,
+    actor: Any,
+    question: SurveyQuestion,
+    text_vi: Any,
+    text_en: Any = "",
+    required: Any = None,
+    measures: Any = None,
+) -> SurveyQuestion:
+    """Adapt a question before the first real answer: its wording, whether it must be answered, and what it
+    measures in the framework (``measures``: an indicator or criterion code, "" for none, None to keep it)."""
+    stored = SurveyQuestion.objects.select_related("survey__unit").select_for_update(of=("self",)).get(pk=question.pk)
+    survey = stored.survey
     errors = ErrorCollector()
+    _adaptable(actor, survey, errors)
     text_vi = text_input(errors, "text_vi", text_vi, limit=TEXT_MAX, required=True)
     text_en = text_input(errors, "text_en", text_en, limit=TEXT_MAX)
     if required is not None and not isinstance(required, bool):
         errors.add("required", _("“Required” must be true or false."))
-    if survey.status == SurveyStatus.CLOSED or _locked(survey):
-        errors.add("__all__", _("The survey has answers: its questions can no longer change."))
+    if measures is not None:
+        measures = _measures(errors, survey, stored.kind, measures)
     if errors:
         raise SurveyInputError(errors.errors)
-    before = {"text_vi": stored.text_vi, "text_en": stored.text_en, "required": stored.required}
+    fields = ("text_vi", "text_en", "required", "measures")
+    before = {name: getattr(stored, name) for name in fields}
     stored.text_vi, stored.text_en = text_vi, text_en
     if required is not None:
         stored.required = required
-    stored.save(update_fields=["text_vi", "text_en", "required"])
-    after = {"text_vi": stored.text_vi, "text_en": stored.text_en, "required": stored.required}
+    if measures is not None:
+        stored.measures = measures
+    stored.save(update_fields=list(fields))
+    after = {name: getattr(stored, name) for name in fields}
     if after != before:
         audit.record(actor=actor, action="feedback.question_updated", obj=stored, before=before, after=after)
     return stored
 
 
+def _options(errors: ErrorCollector, kind: str, raw: Any) -> list[dict[str, str]]:
+    """A choice question's options from [{"vi", "en"?}] or plain texts, keyed in order (opt-1, opt-2…)."""
+    if kind not in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        if raw:
+            errors.add("options", _("Only a choice question has options."))
+        return []
+    low, high = OPTIONS
+    if not isinstance(raw, list | tuple) or not low <= len(raw) <= high:
+        errors.add("options", _("Give from %(low)d to %(high)d options, one per line.") % {"low": low, "high": high})
+        return []
+    options: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for n, item in enumerate(raw, start=1):
+        pair = item if isinstance(item, dict) else {"vi": item}
+        option = ErrorCollector()
+        vi = text_input(option, "vi", pair.get("vi"), limit=OPTION_MAX, required=True)
+        en = text_input(option, "en", pair.get("en", ""), limit=OPTION_MAX)
+        if option:
+            problem = next(iter(option.errors.values()))[0]
+            errors.add("options", _("Option %(n)d: %(problem)s") % {"n": n, "problem": problem})
+            continue
+        if vi.casefold() in seen:
+            errors.add("options", _("Option %(n)d repeats an earlier one.") % {"n": n})
+        seen.add(vi.casefold())
+        options.append({"key": f"opt-{n}", "vi": vi, "en": en})
+    return options
+
+
+@transaction.atomic
+def survey_question_add(
+    *,
+    actor: Any,
+    survey: Survey,
+    kind: Any,
+    text_vi: Any,
+    text_en: Any = "",
+    options: Any = (),
+    required: Any = False,
+    measures: Any = "",
+    factor_key: Any = "",
+    aspect: Any = Aspect.OTHER,
+) -> SurveyQuestion:
+    """A question of the unit's own at the end of the survey (before the first real answer): a scale, one or
+    several choices, a number or free text, optionally under one of the survey's factors and bound to an
+    indicator or criterion."""
+    stored = Survey.objects.select_related("unit", "campaign").select_for_update(of=("self",)).get(pk=survey.pk)
+    errors = ErrorCollector()
+    _adaptable(actor, stored, errors)
+    if kind not in QuestionKind.values:
+        errors.add("kind", _("Choose one of the listed kinds of question."))
+        kind = QuestionKind.TEXT
+    if aspect not in Aspect.values:
+        errors.add("aspect", _("Choose one of the listed aspects."))
+    text_vi = text_input(errors, "text_vi", text_vi, limit=TEXT_MAX, required=True)
+    text_en = text_input(errors, "text_en", text_en, limit=TEXT_MAX)
+    if not isinstance(required, bool):
+        errors.add("required", _("“Required” must be true or false."))
+    cleaned_options = _options(errors, kind, options)
+    measures = _measures(errors, stored, kind, measures or "")
+    questions = list(stored.questions.order_by("order"))
+    factors = {q.factor_key: q for q in questions if q.factor_key}
+    if factor_key and factor_key not in factors:
+        errors.add("factor_key", _("Choose one of the survey's factors, or none."))
+    if len(questions) >= QUESTIONS_MAX:
+        errors.add("__all__", _("A survey has at most %(max)d questions.") % {"max": QUESTIONS_MAX})
+    if errors:
+        raise SurveyInputError(errors.errors)
+    keys = {q.key for q in questions}
+    number = len(questions) + 1
+    while f"q-{number}" in keys:
+        number += 1
+    factor = factors.get(factor_key)
+    question = SurveyQuestion.objects.create(
+        survey=stored,
+        key=f"q-{number}",
+        order=max((q.order for q in questions), default=0) + 1,
+        kind=kind,
+        aspect=aspect,
+        text_vi=text_vi,
+        text_en=text_en,
+        options=cleaned_options,
+        required=required,
+        measures=measures,
+        factor_key=factor.factor_key if factor else "",
+        factor_vi=factor.factor_vi if factor else "",
+        factor_en=factor.factor_en if factor else "",
+    )
+    audit.record(
+        actor=actor,
+        action="feedback.question_added",
+        obj=question,
+        after={"key": question.key, "kind": kind, "text_vi": text_vi, "measures": measures},
+    )
+    return question
+
+
+@transaction.atomic
+def survey_question_remove(*, actor: Any, question: SurveyQuestion) -> None:
+    """Take a question out of the survey before the first real answer (its test answers go with it)."""
+    stored = SurveyQuestion.objects.select_related("survey__unit").select_for_update(of=("self",)).get(pk=question.pk)
+    errors = ErrorCollector()
+    _adaptable(actor, stored.survey, errors)
+    if errors:
+        raise SurveyInputError(errors.errors)
+    if stored.survey.questions.count() <= 1:
+        raise SurveyInputError({"__all__": [_("A survey keeps at least one question.")]})
+    audit.record(
+        actor=actor,
+        action="feedback.question_removed",
+        obj=stored.survey,
+        before={"key": stored.key, "text_vi": stored.text_vi, "measures": stored.measures},
+    )
+    stored.delete()
+
+
 @transaction.atomic
 def survey_status_set(*, actor: Any, survey: Survey, status: Any, reason: str = "") -> Survey:
     """Move the survey to ``status``. Going live (open) from test mode discards every test answer; closing is final
-    and audited, and results exist only from then on."""
+    and audited, results exist only from then on, and the aggregates feed the criteria the questions are bound to
+    (``services.measures``)."""
     stored = Survey.objects.select_related("unit").select_for_update(of=("self",)).get(pk=survey.pk)
     if not access.can_manage_survey(actor, stored):
         raise SurveyRefused(_("Only administrators and the coordinators over this unit open and close its surveys."))
@@ -185,7 +350,7 @@ def survey_status_set(*, actor: Any, survey: Survey, status: Any, reason: str = 
         raise SurveyInputError(errors.errors)
     before = stored.status
     discarded = 0
-    if status == SurveyStatus.OPEN and before == SurveyStatus.TEST:
+    if status == SurveyStatus.OPEN:  # test answers left from any earlier test run (test → draft → open too)
         discarded, _by_model = Response.objects.filter(survey=stored, test=True).delete()
     today = timezone.localdate()
     stored.status = status
@@ -199,6 +364,9 @@ def survey_status_set(*, actor: Any, survey: Survey, status: Any, reason: str = 
         after["test_answers_discarded"] = discarded
     if status == SurveyStatus.CLOSED:
         after["responses"] = Response.objects.filter(survey=stored, test=False).count()
+        fed = survey_measures_feed(actor=actor, survey=stored)
+        if fed:
+            after["measures"] = {f.code: str(f.value) if f.value is not None else f.reason for f in fed}
     audit.record(
         actor=actor,
         action=f"feedback.survey_{status}",

@@ -19,3 +19,8 @@
     }
   }, true);
 })();
+
+// A "Print" button (data-print), e.g. on a survey's QR poster; without JavaScript the browser's own print works.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) { window.print(); }
+});
