@@ -14,7 +14,6 @@ read individual responses, and never with tokens (nothing joins a token to a res
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -38,8 +37,8 @@ from tincay.api.queries import query_values
 from tincay.assessments.access import campaigns_visible_to
 from tincay.feedback import access
 from tincay.feedback.choices import Channel, QuestionKind, SurveyStatus
-from tincay.feedback.models import Answer, Survey, SurveyQuestion, SurveyTemplate, TemplateQuestion
-from tincay.feedback.models import Response as SurveyResponse
+from tincay.feedback.models import Survey, SurveyQuestion, SurveyTemplate, TemplateQuestion
+from tincay.feedback.selectors.responses import answer_value, responses_for_admin
 from tincay.feedback.selectors.results import results_for_user, survey_channels
 from tincay.feedback.services import surveys as survey_services
 from tincay.orgunits.access import get_unit_for_user
@@ -536,19 +535,8 @@ class AnswersField(serializers.Field):
         out: dict[str, Any] = {}
         for answer in answers.all():
             key, kind = questions[answer.question_id]
-            out[key] = _answer_value(answer, kind)
+            out[key] = answer_value(answer, kind)
         return out
-
-
-def _answer_value(answer: Answer, kind: str) -> Any:
-    if answer.number is not None:
-        number = Decimal(answer.number)
-        return int(number) if number == number.to_integral_value() else float(number)
-    if kind == QuestionKind.SINGLE:
-        return answer.choices[0] if answer.choices else ""
-    if kind == QuestionKind.MULTIPLE:
-        return list(answer.choices)
-    return answer.text
 
 
 class ResponseOut(serializers.Serializer):
@@ -569,7 +557,8 @@ class SurveyResponses(generics.ListAPIView):
 
     def get_queryset(self):
         survey = _survey(self.request, self.kwargs["pk"])
-        if not access.can_read_responses(self.request.user, survey):
+        rows = responses_for_admin(self.request.user, survey)
+        if rows is None:
             if not access.results_visible(survey) and is_admin(self.request.user):
                 raise NotClosed()
             raise PermissionDenied(
@@ -578,14 +567,8 @@ class SurveyResponses(generics.ListAPIView):
                     "aggregated results instead."
                 )
             )
-        self.questions = {q.pk: (q.key, q.kind) for q in survey.questions.only("pk", "key", "kind")}
-        answers = Answer.objects.only("response", "question", "number", "choices", "text")
-        return (
-            SurveyResponse.objects.filter(survey=survey, test=False)
-            .only("id", "channel", "day")
-            .prefetch_related(Prefetch("answers", queryset=answers))
-            .order_by("day", "id")
-        )
+        self.questions = rows.questions
+        return rows.responses
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "questions": getattr(self, "questions", {})}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tincay.feedback import views, views_questions
+from tincay.feedback import views, views_questions, views_responses
 
 app_name = "feedback"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/state/", views.survey_state, name="survey_state"),
     path("<int:pk>/slips/", views.survey_tokens, name="survey_tokens"),
     path("<int:pk>/compare/", views.survey_compare, name="compare"),
+    path("<int:pk>/responses/", views_responses.responses, name="responses"),
     path("<int:pk>/poster/", views_questions.poster, name="poster"),
     path("<int:pk>/questions/", views_questions.questions, name="questions"),
     path("<int:pk>/questions/add/", views_questions.question_add, name="question_add"),

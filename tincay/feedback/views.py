@@ -124,6 +124,7 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         "total": sum(n for _label, n in channels),
         "link": link,
         "can_manage": access.can_manage_survey(request.user, found),
+        "can_read_responses": access.can_read_responses(request.user, found),
         "next": _next_states(found),
         "results": results_for_user(request.user, found),
         "measured": measured_from(found) if found.status == SurveyStatus.CLOSED else [],

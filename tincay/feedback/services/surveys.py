@@ -366,7 +366,9 @@ def survey_status_set(*, actor: Any, survey: Survey, status: Any, reason: str = 
         after["responses"] = Response.objects.filter(survey=stored, test=False).count()
         fed = survey_measures_feed(actor=actor, survey=stored)
         if fed:
-            after["measures"] = {f.code: str(f.value) if f.value is not None else f.reason for f in fed}
+            after["measures"] = {
+                f.code: format(f.value.normalize(), "f") if f.value is not None else f.reason for f in fed
+            }
     audit.record(
         actor=actor,
         action=f"feedback.survey_{status}",
