@@ -13,6 +13,7 @@ from tincay.audit import services as audit
 from tincay.catalogue import services as catalogue_services
 from tincay.catalogue.selectors import version_by_ref
 from tincay.demo import campaigns as demo_campaigns
+from tincay.demo import feedback as demo_feedback
 from tincay.demo import improvement as demo_improvement
 from tincay.demo import rollout as demo_rollout
 from tincay.demo.constants import DEMO_PASSWORD, POPULATIONS, REVISION
@@ -147,6 +148,7 @@ def seed(stdout=None) -> list[DemoUser]:
     people = {u.username: u for u in user_model.objects.filter(username__in=[d.username for d in DEMO_USERS])}
     pilot = demo_campaigns.seed_pilot_campaign(actor, people["chamdiem"], people["thamdinh"])
     current = demo_campaigns.seed_current_campaign(actor, people)
+    demo_feedback.seed_surveys(people["dieuphoi"], current, pilot)
     demo_improvement.seed_pilot_programmes(actor, pilot)  # before the rollout: its gates read the programmes
     demo_rollout.seed_pilot_rollout(actor, pilot)
     demo_rollout.seed_current_rollout(actor, current, people)
