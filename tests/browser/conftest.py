@@ -107,6 +107,13 @@ def csp_violations(request):
 
 @pytest.fixture
 def seeded(transactional_db):
+    """The demo, without its citizens' surveys (seconds each time; only the survey journeys need them)."""
+    call_command("seed_demo", "--no-surveys", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def seeded_with_surveys(transactional_db):
+    """The whole demo, its citizens' surveys included (what ``make run`` shows)."""
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

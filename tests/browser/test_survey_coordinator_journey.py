@@ -28,7 +28,7 @@ def both(page: Page, shot, axe, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def test_the_coordinator_reads_compares_prints_and_adapts(live_server, seeded, page: Page, shot, axe):
+def test_the_coordinator_reads_compares_prints_and_adapts(live_server, seeded_with_surveys, page: Page, shot, axe):
     base = live_server.url
     login(page, base, "dieuphoi")
     page.set_viewport_size(DESKTOP)

@@ -1,6 +1,6 @@
 """Demo citizens' surveys (SIPAS template), so that a new user sees every stage:
 
-- Phường Hải An, campaign 2026: closed, 120 answers; its overall satisfaction fed criterion 3.1.5 of the ward's
+- Phường Hải An, campaign 2026: closed, 60 answers; its overall satisfaction fed criterion 3.1.5 of the ward's
   self-assessment (still a draft, so the value is written in, marked survey-based);
 - Phường Hồng Bàng, campaign 2026: closed after its self-assessment went for scoring, so the survey's value stands
   beside the ward's own for the scorer;
@@ -30,9 +30,9 @@ from tincay.orgunits.models import AdminUnit
 OPEN_CODE = "demo"  # http://127.0.0.1:8000/s/demo/ (README)
 CHANNELS = [Channel.QR] * 5 + [Channel.LINK] * 3 + [Channel.PAPER] * 2  # the counter's QR poster first
 # unit key → (answers, how satisfied people are: the chance of 4 or 5 on a question)
-CURRENT = {"11413": (120, 0.88), "11311": (70, 0.72), "11329": (60, 0.81), "11560": (45, 0.65)}
+CURRENT = {"11413": (60, 0.9), "11311": (40, 0.72), "11329": (35, 0.8), "11560": (25, 0.65)}
 OPEN_UNIT, OPEN_ANSWERS = "11761", 6
-EARLIER_UNIT, EARLIER_ANSWERS, EARLIER_CLOSED = "11413-2025", 80, dt.date(2023, 11, 20)
+EARLIER_UNIT, EARLIER_ANSWERS, EARLIER_CLOSED = "11413-2025", 40, dt.date(2023, 11, 20)
 
 
 def _answers(survey: Survey, rng: random.Random, strength: float) -> dict[str, Any]:

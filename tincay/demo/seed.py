@@ -100,7 +100,7 @@ def set_populations(actor: str) -> None:
         )
 
 
-def seed(stdout=None) -> list[DemoUser]:
+def seed(stdout=None, *, surveys: bool = True) -> list[DemoUser]:
     call_command("load_framework", stdout=stdout)
     call_command("load_units", stdout=stdout)
     call_command("load_survey_templates", stdout=stdout)  # shipped by migration; again after a flush
@@ -148,7 +148,8 @@ def seed(stdout=None) -> list[DemoUser]:
     people = {u.username: u for u in user_model.objects.filter(username__in=[d.username for d in DEMO_USERS])}
     pilot = demo_campaigns.seed_pilot_campaign(actor, people["chamdiem"], people["thamdinh"])
     current = demo_campaigns.seed_current_campaign(actor, people)
-    demo_feedback.seed_surveys(people["dieuphoi"], current, pilot)
+    if surveys:
+        demo_feedback.seed_surveys(people["dieuphoi"], current, pilot)
     demo_improvement.seed_pilot_programmes(actor, pilot)  # before the rollout: its gates read the programmes
     demo_rollout.seed_pilot_rollout(actor, pilot)
     demo_rollout.seed_current_rollout(actor, current, people)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.survey, name="survey"),
     path("<int:pk>/state/", views.survey_state, name="survey_state"),
     path("<int:pk>/slips/", views.survey_tokens, name="survey_tokens"),
+    path("<int:pk>/dossiers/", views.survey_dossiers, name="survey_dossiers"),
     path("<int:pk>/compare/", views.survey_compare, name="compare"),
     path("<int:pk>/responses/", views_responses.responses, name="responses"),
     path("<int:pk>/poster/", views_questions.poster, name="poster"),

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tincay.assessments.access import campaigns_visible_to
@@ -31,7 +31,12 @@ from tincay.feedback.models import SurveyTemplate
 from tincay.feedback.selectors.compare import survey_comparison
 from tincay.feedback.selectors.results import results_for_user, survey_channels
 from tincay.feedback.services.measures import measured_from
-from tincay.feedback.services.surveys import survey_create, survey_status_set, survey_tokens_issue
+from tincay.feedback.services.surveys import (
+    survey_create,
+    survey_status_set,
+    survey_tokens_issue,
+    survey_tokens_register,
+)
 from tincay.orgunits.access import get_unit_for_user
 
 PAGE_SIZE = 50
@@ -115,7 +120,10 @@ def _channels(survey) -> list[tuple[Any, int]]:
 
 @login_required
 def survey(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _survey(request, pk)
+    return _survey_page(request, _survey(request, pk))
+
+
+def _survey_page(request: HttpRequest, found: Any, *, dossiers: str = "", status: int = 200) -> HttpResponse:
     channels = _channels(found)
     link = request.build_absolute_uri(reverse("survey:answer", args=[found.public_code]))
     context = {
@@ -129,8 +137,9 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         "results": results_for_user(request.user, found),
         "measured": measured_from(found) if found.status == SurveyStatus.CLOSED else [],
         "tokens_form": TokensForm(),
+        "dossiers": dossiers,
     }
-    return render(request, "feedback/survey.html", context)
+    return render(request, "feedback/survey.html", context, status=status)
 
 
 def _next_states(found) -> list[tuple[str, Any]]:
@@ -188,3 +197,27 @@ def survey_compare(request: HttpRequest, pk: int) -> HttpResponse:
     if comparison is None:
         raise Http404(_("Results are shown only once the survey is closed."))
     return render(request, "feedback/compare.html", {"survey": found, "c": comparison})
+
+
+@login_required
+@require_POST
+def survey_dossiers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register the dossier codes of cases handled at the counter as one-use codes (one per line)."""
+    found = _survey(request, pk)
+    lines = [line.strip() for line in request.POST.get("codes", "").splitlines() if line.strip()]
+    try:
+        count = survey_tokens_register(actor=request.user, survey=found, codes=lines)
+    except InvalidInput as exc:
+        for message in (m for found_messages in exc.errors.values() for m in found_messages):
+            messages.error(request, str(message))
+        return _survey_page(request, found, dossiers=request.POST.get("codes", ""), status=exc.status)
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d dossier code registered: its holder can answer once with it.",
+            "%(n)d dossier codes registered: each holder can answer once with their code.",
+            count,
+        )
+        % {"n": count},
+    )
+    return redirect("feedback:survey", pk=found.pk)

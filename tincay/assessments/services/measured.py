@@ -3,9 +3,10 @@ survey), with the source named.
 
 The value lands in the criterion's ``MeasuredValue`` (shown in the assessment as survey-based, with the survey,
 its responses and 95 % interval). While the unit can still change its self-assessment (the self track is editable
-in the assessment's state) and the criterion is not marked not applicable, the value is written into the self
-track too, as a save would: a new revision, the scores marked stale, the audit trail. Later it stays beside the
-result for the scorers and the council, and the unit's own value is not touched.
+in the assessment's state) and the criterion is not marked not applicable, the value (and the level it takes from
+the criterion's thresholds) is written into the self track too, as a save would: a new revision, the scores
+marked stale, the audit trail. Later it stays beside the result for the scorers and the council, and the unit's
+own value is not touched.
 
 The guard is here: who may record (``access.can_record_measure``: administrators and coordinators over the unit,
 or a system command) and the whole input (a performance criterion of the campaign applying to the unit, the value
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tincay.accounts.roles import is_system
-from tincay.assessments import access, rules, workflow
+from tincay.assessments import access, rules, selectors, workflow
 from tincay.assessments.choices import MeasureSource
 from tincay.assessments.models import Assessment, CriterionResult, MeasuredValue
 from tincay.assessments.services.errors import AssessmentError, NotYours
@@ -136,10 +137,12 @@ def result_measured_record(
     )
     if editable:
         result.self_value = cleaned["value"]
+        # the level the value takes (the scoring engine would let the value win anyway): the row stays coherent
+        result.self_level = selectors.measured_level(result.criterion, cleaned["value"]) or result.self_level
         result.revision += 1
         result.updated_by = None if is_system(actor) else actor
         result.updated_at = timezone.now()
-        result.save(update_fields=["self_value", "revision", "updated_by", "updated_at"])
+        result.save(update_fields=["self_value", "self_level", "revision", "updated_by", "updated_at"])
         mark_stale([assessment.pk])
     audit.record(
         actor=actor,

@@ -10,6 +10,7 @@ final and recorded in the audit trail, and only then do results exist. Questions
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any
 
@@ -34,6 +35,7 @@ MIN_RESPONSES = (5, 1000)  # the fewest answers before a figure is shown: bounds
 TOKENS_MAX = 5000  # printed at once
 TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - letters of a code, no 0/O, 1/I (paper slips)
 TOKEN_LENGTH = 10
+DOSSIER_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-/_]{3,39}$")  # a case's dossier code, e.g. H31.45-241130-0001
 NEXT = {
     SurveyStatus.DRAFT: {SurveyStatus.TEST, SurveyStatus.OPEN},
     SurveyStatus.TEST: {SurveyStatus.DRAFT, SurveyStatus.OPEN},
@@ -400,3 +402,41 @@ def survey_tokens_issue(*, actor: Any, survey: Survey, count: Any) -> list[str]:
     SurveyToken.objects.bulk_create([SurveyToken(survey=stored, digest=token_digest(code)) for code in codes])
     audit.record(actor=actor, action="feedback.tokens_issued", obj=stored, after={"count": count})
     return codes
+
+
+@transaction.atomic
+def survey_tokens_register(*, actor: Any, survey: Survey, codes: Any) -> int:
+    """The dossier codes of cases handled at the counter, each usable once as the survey's token (the citizen
+    types the code of their case). Only their SHA-256 is kept, as for printed codes. Refused whole, naming the
+    lines, when a code is malformed, repeated or already registered."""
+    stored = Survey.objects.select_related("unit").get(pk=survey.pk)
+    if not access.can_manage_survey(actor, stored):
+        raise SurveyRefused(_("Only administrators and the coordinators over this unit print its tokens."))
+    if stored.status == SurveyStatus.CLOSED:
+        raise SurveyInputError({"codes": [_("The survey is closed: it takes no more answers.")]})
+    if not isinstance(codes, list | tuple) or not 1 <= len(codes) <= TOKENS_MAX:
+        raise SurveyInputError(
+            {"codes": [_("Give from 1 to %(max)d dossier codes, one per line.") % {"max": TOKENS_MAX}]}
+        )
+    errors = ErrorCollector()
+    digests: dict[str, int] = {}
+    for line, code in enumerate(codes, start=1):
+        clean = "".join(code.split()) if isinstance(code, str) else ""
+        if not DOSSIER_CODE.match(clean):
+            errors.add(
+                "codes",
+                _("Line %(line)d: a dossier code has 4 to 40 letters, digits and . - / _ only.") % {"line": line},
+            )
+            continue
+        digest = token_digest(clean)
+        if digest in digests:
+            errors.add("codes", _("Line %(line)d repeats line %(first)d.") % {"line": line, "first": digests[digest]})
+        digests.setdefault(digest, line)
+    known = set(SurveyToken.objects.filter(digest__in=digests).values_list("digest", flat=True))
+    for digest in known:
+        errors.add("codes", _("Line %(line)d: this code is already registered.") % {"line": digests[digest]})
+    if errors:
+        raise SurveyInputError(errors.errors)
+    SurveyToken.objects.bulk_create([SurveyToken(survey=stored, digest=digest) for digest in digests])
+    audit.record(actor=actor, action="feedback.dossier_codes_registered", obj=stored, after={"count": len(digests)})
+    return len(digests)
