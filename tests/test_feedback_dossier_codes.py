@@ -77,3 +77,20 @@ def test_the_page_registers_and_keeps_a_refused_list(survey, client_for):
     assert done.status_code == 302 and SurveyToken.objects.count() == 2
     answer_page = client.get(reverse("survey:answer", args=[survey.public_code]) + "?via=token")
     assert "hoặc mã hồ sơ" in answer_page.content.decode()
+
+
+def test_the_api_registers_codes_and_refuses_bad_ones(survey, client_for):
+    client = client_for("dieuphoi")
+    url = f"/api/v1/surveys/{survey.pk}/dossier-codes/"
+    bad = client.post(url, {"codes": ["H31.45-241130-0001", "?"]}, content_type="application/json")
+    assert bad.status_code == 400 and "codes" in bad.json()["errors"] and not SurveyToken.objects.exists()
+    shape = client.post(url, {"codes": "H31.45-241130-0001"}, content_type="application/json")
+    assert shape.status_code == 400 and not SurveyToken.objects.exists()
+    done = client.post(url, {"codes": CODES}, content_type="application/json")
+    assert done.status_code == 201 and done.json()["count"] == 2
+    assert client_for("xem").post(
+        url, {"codes": ["H31.45-241130-0009"]}, content_type="application/json"
+    ).status_code in (
+        403,
+        404,
+    )

@@ -384,6 +384,31 @@ class SurveyTokens(APIView):
         return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
 
+class DossierCodesWrite(inputs.InputSerializer):
+    codes = serializers.ListField(
+        child=inputs.Text(max_length=40),
+        help_text="the dossier codes of cases handled at the counter; each answers the survey once (?via=token)",
+    )
+
+
+class DossierCodesOut(serializers.Serializer):
+    survey = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="codes registered; only their SHA-256 is kept")
+
+
+class SurveyDossierCodes(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(request={"application/json": DossierCodesWrite}, responses={201: DossierCodesOut, **WRITE_ERRORS})
+    def post(self, request, pk: int):
+        """Register dossier codes as one-use codes: refused whole, naming the lines, when one is malformed,
+        repeated or already registered."""
+        survey = _survey(request, pk)
+        data = validated(DossierCodesWrite, request)
+        count = survey_services.survey_tokens_register(actor=request.user, survey=survey, codes=data["codes"])
+        return Response(DossierCodesOut({"survey": survey.pk, "count": count}).data, status=status.HTTP_201_CREATED)
+
+
 class SurveyQuestionChange(inputs.InputSerializer):
     """The wording of a question and whether it must be answered; what is left out stays."""
 

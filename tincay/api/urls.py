@@ -86,6 +86,7 @@ urlpatterns = [
     path("surveys/<int:pk>/", feedback.SurveyDetail.as_view(), name="survey"),
     path("surveys/<int:pk>/status/", feedback.SurveyStatusSet.as_view(), name="survey-status"),
     path("surveys/<int:pk>/tokens/", feedback.SurveyTokens.as_view(), name="survey-tokens"),
+    path("surveys/<int:pk>/dossier-codes/", feedback.SurveyDossierCodes.as_view(), name="survey-dossier-codes"),
     path("surveys/<int:pk>/questions/<str:key>/", feedback.SurveyQuestionDetail.as_view(), name="survey-question"),
     path("surveys/<int:pk>/results/", feedback.SurveyResults.as_view(), name="survey-results"),
     path("surveys/<int:pk>/responses/", feedback.SurveyResponses.as_view(), name="survey-responses"),
