@@ -13,6 +13,7 @@ urlpatterns = [
     path("campaigns/<slug:code>/results.csv", views.results_csv, name="results_csv"),
     path("provinces/<str:key>/", views.province, name="province"),
     path("units/<str:key>/", views.unit, name="unit"),
+    path("surveys/<slug:code>/", views.survey, name="survey"),
     path("snapshots/<int:pk>.<str:fmt>", views.snapshot_file, name="snapshot_file"),
     path("snapshots/<int:pk>/changes/", views.snapshot_diff, name="snapshot_changes"),
     path("progress/", views_progress.provinces, name="progress"),

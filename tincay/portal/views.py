@@ -1,4 +1,5 @@
-"""The public portal (no login): published results, trends, open-data snapshots. Vietnamese first.
+"""The public portal (no login): published results, trends, closed citizens' surveys, open-data snapshots.
+Vietnamese first.
 
 Each view refreshes the stale scores of what it shows (``scores_refresh``), then reads through the selectors."""
 
@@ -13,6 +14,7 @@ from tincay.assessments.selectors import class_labels
 from tincay.assessments.services.scores import scores_refresh
 from tincay.orgunits.models import AdminUnit
 from tincay.portal import selectors as portal
+from tincay.portal import surveys
 from tincay.portal.exports import campaign_csv, csv_filename, is_demo
 from tincay.reports import publication as records
 from tincay.reports import selectors as reports
@@ -55,11 +57,14 @@ def campaign(request: HttpRequest, code: str) -> HttpResponse:
             "indicators": indicators,
             "rows": rows,
             "ranking": reports.ranking(rows),
-            "snapshots": found.snapshots.only("id", "created_at", "rows", "csv_sha256", "json_sha256", "campaign_id"),
+            "snapshots": found.snapshots.only(
+                "id", "created_at", "rows", "csv_sha256", "json_sha256", "surveys", "surveys_csv_sha256", "campaign_id"
+            ),
             "class_labels": class_labels(found.version.scoring),
             "publication": portal.publication(found),
             "corrections": records.public_corrections(reports.published_assessments().filter(campaign=found)),
             "half": len(indicators) // 2,
+            "surveys": surveys.campaign_surveys(found),
         },
     )
 
@@ -120,8 +125,17 @@ def unit(request: HttpRequest, key: str) -> HttpResponse:
             else [],
             "came_from": came_from,
             "became": became,
+            "surveys": surveys.unit_surveys(target),
         },
     )
+
+
+def survey(request: HttpRequest, code: str) -> HttpResponse:
+    """One closed survey's results (``code``: its public code); 404 for any survey not closed."""
+    page = surveys.survey_page(code)
+    if page is None:
+        raise Http404
+    return render(request, "portal/survey.html", {"page": page, "survey": page.survey, "results": page.results})
 
 
 def _snapshot(pk: int) -> Snapshot:
@@ -133,16 +147,20 @@ def _snapshot(pk: int) -> Snapshot:
 
 def snapshot_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     snapshot = _snapshot(pk)
-    if fmt not in ("csv", "json"):
+    files = {
+        "csv": (snapshot.csv_text, snapshot.csv_sha256, "text/csv; charset=utf-8"),
+        "json": (snapshot.json_text, snapshot.json_sha256, "application/json"),
+        # the closed surveys' aggregates, frozen with the results (snapshots older than them have none)
+        "surveys.csv": (snapshot.surveys_csv_text, snapshot.surveys_csv_sha256, "text/csv; charset=utf-8"),
+    }
+    if fmt not in files or not files[fmt][1]:
         raise Http404
-    body = snapshot.csv_text if fmt == "csv" else snapshot.json_text
-    response = HttpResponse(
-        body.encode("utf-8"), content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{snapshot.campaign.code}-{snapshot.created_at:%Y%m%d}-{pk}.{fmt}"'
-    )
-    response["X-Content-SHA256"] = snapshot.csv_sha256 if fmt == "csv" else snapshot.json_sha256
+    body, sha256, content_type = files[fmt]
+    response = HttpResponse(body.encode("utf-8"), content_type=content_type)
+    name = f"{snapshot.campaign.code}-{snapshot.created_at:%Y%m%d}-{pk}"
+    filename = f"{name}-surveys.csv" if fmt == "surveys.csv" else f"{name}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-SHA256"] = sha256
     return response
 
 

@@ -1,6 +1,7 @@
-"""Open-data snapshots (the published results of a campaign, frozen as CSV and JSON with their SHA-256), the
-documents and exports generated on request (kept with who asked and when, downloaded through a permission check),
-and the imports of spreadsheets (a dry run remembered with the file's SHA-256, then the real import)."""
+"""Open-data snapshots (the published results of a campaign and its closed surveys' aggregates, frozen as CSV and
+JSON with their SHA-256), the documents and exports generated on request (kept with who asked and when, downloaded
+through a permission check), and the imports of spreadsheets (a dry run remembered with the file's SHA-256, then the
+real import)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ class Snapshot(models.Model):
     json_text = models.TextField()
     csv_sha256 = models.CharField(max_length=64)
     json_sha256 = models.CharField(max_length=64)
+    # the campaign's closed citizens' surveys, aggregates only (``reports/open_data_surveys.py``); also in the JSON.
+    # Empty in snapshots frozen before surveys were published, and when the campaign had no closed survey.
+    surveys = models.PositiveIntegerField(default=0)
+    surveys_csv_text = models.TextField(blank=True, default="")
+    surveys_csv_sha256 = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("open-data snapshot")

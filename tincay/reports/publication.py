@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from tincay.assessments.choices import CampaignRole, State
 from tincay.assessments.models import Assessment, Campaign, CampaignMember, ResultCorrection
 from tincay.assessments.selectors import correction_changes
+from tincay.feedback.choices import SurveyStatus
+from tincay.feedback.models import Survey
 from tincay.reports.models import Snapshot
 
 
@@ -101,3 +103,11 @@ def corrections_since(campaign: Campaign, since: dt.datetime | None) -> int:
     """How many corrections of the campaign's published results no snapshot includes yet."""
     corrections = ResultCorrection.objects.filter(assessment__campaign=campaign)
     return (corrections.filter(corrected_at__gt=since) if since else corrections).count()
+
+
+def surveys_since(campaign: Campaign, latest: Snapshot | None) -> int:
+    """How many closed surveys of the campaign the latest snapshot does not hold yet (a closed survey never reopens;
+    none before the first snapshot, which comes with the first publication)."""
+    if latest is None:
+        return 0
+    return max(Survey.objects.filter(campaign=campaign, status=SurveyStatus.CLOSED).count() - latest.surveys, 0)

@@ -1,4 +1,5 @@
-"""Publishing open-data snapshots of a campaign's published results."""
+"""Publishing open-data snapshots of a campaign's published results and of its closed citizens' surveys
+(aggregates only: ``open_data_surveys``). The format is described in ``docs/open-data.md``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tincay.audit import services as audit
 from tincay.common.errors import InvalidInput, Refused
 from tincay.reports import access, selectors
 from tincay.reports.models import Snapshot
+from tincay.reports.open_data_surveys import METHOD, campaign_surveys, surveys_csv
 
 
 def published_rows(campaign: Any) -> tuple[list[str], list[dict[str, Any]]]:
@@ -49,7 +51,8 @@ def published_rows(campaign: Any) -> tuple[list[str], list[dict[str, Any]]]:
 @transaction.atomic
 def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
     """A coordinator of the campaign (or a server command) cuts a new snapshot, for instance after a correction
-    of a published result. Refused when nothing is published yet or nothing changed since the latest snapshot.
+    of a published result or once one of its surveys has closed. Refused when nothing is published yet or nothing
+    changed since the latest snapshot (neither the results nor the closed surveys' aggregates).
     Publishing freezes one by itself (``snapshot_freeze``, registered with the publishing service)."""
     if not isinstance(campaign, Campaign):
         raise InvalidInput({"campaign": [_("Choose a campaign.")]})
@@ -59,7 +62,11 @@ def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
         raise InvalidInput(_("Nothing of this campaign is published yet: publish results first."))
     latest = campaign.snapshots.order_by("-created_at", "-id").first()
     scores_refresh(Assessment.objects.filter(campaign=campaign, state=State.PUBLISHED))
-    if latest is not None and _csv(*published_rows(campaign)) == latest.csv_text:
+    if (
+        latest is not None
+        and _csv(*published_rows(campaign)) == latest.csv_text
+        and surveys_csv(campaign_surveys(campaign)) == latest.surveys_csv_text  # a survey closed since: something new
+    ):
         raise InvalidInput(
             _("The published results have not changed since the snapshot of %(date)s: there is nothing new to freeze.")
             % {"date": timezone.localtime(latest.created_at).strftime("%d/%m/%Y %H:%M")}
@@ -86,12 +93,15 @@ def _csv(codes: list[str], rows: list[dict[str, Any]]) -> str:
 
 @transaction.atomic
 def snapshot_freeze(*, actor: Any, campaign: Any) -> Snapshot:
-    """Freeze the campaign's published results as a new snapshot (CSV and JSON with their SHA-256), linked to the
-    previous one. No permission check: the publishing service and ``snapshot_create`` have made theirs."""
+    """Freeze the campaign's published results as a new snapshot (CSV and JSON with their SHA-256), with the
+    aggregates of its closed surveys (in the JSON and in a CSV of their own), linked to the previous one. No
+    permission check: the publishing service and ``snapshot_create`` have made theirs."""
     scores_refresh(Assessment.objects.filter(campaign=campaign, state=State.PUBLISHED))
     codes, rows = published_rows(campaign)
+    surveys = campaign_surveys(campaign)
     created = timezone.now()
     csv_text = _csv(codes, rows)
+    surveys_text = surveys_csv(surveys)
     json_text = json.dumps(
         {
             "campaign": campaign.code,
@@ -99,6 +109,8 @@ def snapshot_freeze(*, actor: Any, campaign: Any) -> Snapshot:
             "version": campaign.version.ref,
             "created_at": created.isoformat(),
             "rows": rows,
+            "surveys": surveys,
+            "surveys_method": METHOD,
         },
         ensure_ascii=False,
         indent=1,
@@ -113,13 +125,14 @@ def snapshot_freeze(*, actor: Any, campaign: Any) -> Snapshot:
         json_text=json_text,
         csv_sha256=hashlib.sha256(csv_text.encode("utf-8")).hexdigest(),
         json_sha256=hashlib.sha256(json_text.encode("utf-8")).hexdigest(),
+        surveys=len(surveys),
+        surveys_csv_text=surveys_text,
+        surveys_csv_sha256=hashlib.sha256(surveys_text.encode("utf-8")).hexdigest() if surveys_text else "",
     )
-    audit.record(
-        actor=actor,
-        action="reports.snapshot_published",
-        obj=snapshot,
-        after={"rows": snapshot.rows, "csv_sha256": snapshot.csv_sha256},
-    )
+    after = {"rows": snapshot.rows, "csv_sha256": snapshot.csv_sha256}
+    if surveys:
+        after.update(surveys=snapshot.surveys, surveys_csv_sha256=snapshot.surveys_csv_sha256)
+    audit.record(actor=actor, action="reports.snapshot_published", obj=snapshot, after=after)
     return snapshot
 
 

@@ -250,6 +250,7 @@ def campaign_snapshots(request: HttpRequest, code: str) -> HttpResponse:
             "campaign": campaign,
             "snapshots": snapshots,
             "pending": publication.corrections_since(campaign, snapshots[0].created_at if snapshots else None),
+            "pending_surveys": publication.surveys_since(campaign, snapshots[0] if snapshots else None),
             "can_cut": can_cut_snapshot(request.user, campaign),
         },
     )

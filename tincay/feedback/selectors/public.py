@@ -4,7 +4,7 @@ only**, whatever the queryset passed in, with the same figures and the same supp
 
 - :func:`closed_survey`: one closed survey by its public code (the address on the poster), or None (one query);
 - :func:`closed_summaries`: many closed surveys with their summary (overall and factors): four queries, whatever the
-  number of surveys;
+  number of surveys (one when there is none);
 - :func:`closed_results`: many closed surveys with their full results (per question too), as
   :func:`~tincay.feedback.selectors.results.survey_results` gives them one by one, in four queries whatever the
   number of surveys, questions and answers (the open-data snapshot of a national campaign).
@@ -45,9 +45,12 @@ class ClosedSurvey:
 
 
 def closed_summaries(surveys: QuerySet[Survey]) -> list[ClosedSurvey]:
-    """The closed surveys of ``surveys`` (an unsliced queryset, in its order) with their summaries: four queries."""
+    """The closed surveys of ``surveys`` (an unsliced queryset, in its order) with their summaries: four queries,
+    one when there is none."""
     chosen = closed(surveys)
     by_id = {s.survey_id: s for s in surveys_summary(chosen)}
+    if not by_id:
+        return []
     listed = chosen.select_related("unit", "campaign")
     return [ClosedSurvey(survey, by_id[survey.pk]) for survey in listed if survey.pk in by_id]
 
