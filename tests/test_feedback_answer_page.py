@@ -100,6 +100,7 @@ def test_closed_and_draft_surveys_answer_clearly(client, users, survey):
     survey_status_set(actor=users["dieuphoi"], survey=survey, status="closed")
     closed = client.get(f"/s/{survey.public_code}/")
     assert closed.status_code == 200 and "đã đóng" in closed.content.decode()
+    assert f"/public/surveys/{survey.public_code}/" in closed.content.decode()
     assert client.post(f"/s/{survey.public_code}/", _form(survey)).status_code == 200
     assert not Answer.objects.exists()
     draft = sipas_survey(users["dieuphoi"])
