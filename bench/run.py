@@ -56,6 +56,7 @@ ONLY = {
     "rollout": "bench.rollout",
     "coordination": "bench.coordination",
     "documents": "bench.documents",
+    "feedback": "bench.feedback",
 }
 
 
@@ -120,6 +121,9 @@ def main() -> None:
     from bench import documents as documents_bench
 
     documents_bench.run()
+    from bench import feedback as feedback_bench
+
+    feedback_bench.run()
     subprocess.run([sys.executable, "-m", "bench.worker_memory"], check=True)
 
 

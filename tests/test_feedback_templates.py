@@ -21,7 +21,7 @@ FACTORS = ["access", "procedures", "civil-servant", "result", "feedback"]
 
 
 def test_the_sipas_template_ships_with_the_schema():
-    template = SurveyTemplate.objects.get(code="sipas", version=1)
+    template = SurveyTemplate.objects.get(code="sipas", version=2)
     assert [f.key for f in template.factors.order_by("order")] == FACTORS
     assert [p["vi"] for p in template.scale] == [
         "Rất không hài lòng",
@@ -47,7 +47,7 @@ def test_loading_again_changes_nothing():
     assert outcome == "unchanged" and template.pk == before
     out = io.StringIO()
     call_command("load_survey_templates", stdout=out)
-    assert "sipas v1: unchanged (23 questions)" in out.getvalue()
+    assert "sipas v2: unchanged (23 questions)" in out.getvalue()
 
 
 def _broken(tmp_path: Path) -> Path:
@@ -94,7 +94,7 @@ def test_a_template_copied_by_a_survey_is_immutable(tmp_path):
     with pytest.raises(SurveyTemplateError) as caught:
         survey_template_load(changed)
     assert "new version" in str(caught.value.errors["version"])
-    data["version"] = 2
+    data["version"] = 3
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert survey_template_load(changed)[1] == "created"
-    assert SurveyTemplate.objects.get(code="sipas", version=1).title_vi != "Tiêu đề khác"
+    assert SurveyTemplate.objects.get(code="sipas", version=2).title_vi != "Tiêu đề khác"

@@ -108,3 +108,10 @@ def test_audit_keys_first_signs_others_verify_and_development_derives_a_labelled
     assert [key_id for key_id, _secret in pairs] == ["k2026", "k2025", "dev-derived"]
     assert keyring_from(pairs).current_id == "k2026"
     assert [key_id for key_id, _secret in audit_keyring([], secret_key="x" * 60, production=False)] == ["dev-derived"]
+
+
+def test_sqlite_named_by_url_runs_as_the_default_does():
+    """WAL, writes taking the lock at BEGIN and a wait for it: several web processes on one SQLite file."""
+    options = parse_database_url("sqlite:///var/x.sqlite3")["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] == 20
+    assert "journal_mode=WAL" in options["init_command"]

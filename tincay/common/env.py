@@ -59,6 +59,15 @@ _ENGINES = {
 }
 
 
+# SQLite as TinCậy runs it, named by DATABASE_URL or by default: WAL so that readers never wait for the writer,
+# writes that take the lock at BEGIN (no upgrade deadlock between two processes) and wait up to 20 s for it.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def parse_database_url(url: str) -> dict:
     """Turn ``postgresql://user:pass@host:port/name?opt=v`` or ``sqlite:///path`` into Django settings."""
     parsed = urlparse(url)
@@ -71,7 +80,7 @@ def parse_database_url(url: str) -> dict:
         path = unquote(parsed.path)
         if path.startswith("/") and not url.startswith("sqlite:////"):
             path = path[1:]
-        return {"ENGINE": engine, "NAME": path or ":memory:"}
+        return {"ENGINE": engine, "NAME": path or ":memory:", "OPTIONS": dict(SQLITE_OPTIONS)}
     name = unquote(parsed.path.lstrip("/"))
     if not name:
         raise ImproperlyConfiguredEnv("DATABASE_URL must name a database, e.g. postgresql://127.0.0.1/tincay")

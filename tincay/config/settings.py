@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tincay.audit.keys import audit_keyring
 from tincay.common.env import (
+    SQLITE_OPTIONS,
     ImproperlyConfiguredEnv,
     env_bool,
     env_int,
@@ -136,11 +137,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "tincay.sqlite3",
-            "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -185,6 +182,7 @@ AXES_VERBOSE = False
 TINCAY_API_TOKEN_DAYS = _env_count("TINCAY_API_TOKEN_DAYS", 90)
 TINCAY_PASSWORD_RESET_LIMIT = _env_count("TINCAY_PASSWORD_RESET_LIMIT", 5)
 TINCAY_PASSWORD_RESET_WINDOW_MINUTES = _env_count("TINCAY_PASSWORD_RESET_WINDOW_MINUTES", 60)
+TINCAY_SURVEY_ANSWER_LIMIT = _env_count("TINCAY_SURVEY_ANSWER_LIMIT", 20)  # per address and survey (feedback.throttle)
 
 
 def _env_rate(name: str, default: str) -> str:

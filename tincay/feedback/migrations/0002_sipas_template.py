@@ -1,4 +1,4 @@
-"""Ship the SIPAS-style template (feedback/data/sipas-v1.yaml) with the schema, so every database has it.
+"""Ship the SIPAS-style template (feedback/data/sipas-v2.yaml) with the schema, so every database has it.
 
 Idempotent: the loader leaves a stored, unchanged template alone. Later versions come as new files loaded by
 ``manage.py load_survey_templates`` (or a migration of their own); this one always loads version 1.

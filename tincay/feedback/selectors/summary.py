@@ -114,7 +114,19 @@ class _Template(NamedTuple):
     satisfied_from: int
 
 
-QUESTION_FIELDS = ("pk", "survey_id", "key", "kind", "aspect", "factor_key", "factor_vi", "factor_en", "text_vi")
+# what ``results._satisfactions`` reads of a question
+QUESTION_FIELDS = (
+    "pk",
+    "survey_id",
+    "key",
+    "kind",
+    "aspect",
+    "factor_key",
+    "factor_vi",
+    "factor_en",
+    "text_vi",
+    "text_en",
+)
 
 
 def surveys_summary(surveys: QuerySet[Survey]) -> list[SurveySummary]:
@@ -154,7 +166,7 @@ def surveys_summary(surveys: QuerySet[Survey]) -> list[SurveySummary]:
         _counted(SurveyQuestion.objects.filter(survey__in=ids))
         .annotate(first=Subquery(first))
         .order_by("survey_id", "first", "order", "pk")
-        .values_list(*QUESTION_FIELDS, "text_en", named=True)
+        .values_list(*QUESTION_FIELDS, named=True)
     )
     for question in counted:
         questions[question.survey_id].append(question)
@@ -166,7 +178,10 @@ def surveys_summary(surveys: QuerySet[Survey]) -> list[SurveySummary]:
     # every answer counted on the (question, value) index alone, minus the few test ones found through their
     # responses: faster than joining every answer to its response to read its test flag
     answers = answered.annotate(n=Count("*")).union(
-        answered.filter(response__survey__in=ids, response__test=True).annotate(n=Value(0) - Count("*")), all=True
+        answered.filter(response__in=Response.objects.filter(survey__in=ids, test=True).values("pk")).annotate(
+            n=Value(0) - Count("*")
+        ),
+        all=True,
     )
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     for question_id, number, count in answers:

@@ -25,7 +25,7 @@ from tincay.feedback.choices import Aspect, QuestionKind
 
 FORMAT = "tincay-survey/1"
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-SIPAS = DATA_DIR / "sipas-v1.yaml"
+SIPAS = DATA_DIR / "sipas-v2.yaml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _MEASURES = re.compile(r"^\d+(?:\.\d+){1,2}$")  # an indicator (4.6) or a criterion (4.6.2)
 TEXT_MAX, TITLE_MAX = 500, 300
