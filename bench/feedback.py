@@ -54,7 +54,7 @@ from tincay.feedback.choices import Channel, QuestionKind, SurveyStatus
 from tincay.feedback.models import Answer, Response, Survey, SurveyQuestion, SurveyTemplate
 from tincay.feedback.selectors.results import survey_results
 from tincay.feedback.selectors.summary import pooled_summary, surveys_summary
-from tincay.feedback.services.surveys import survey_create, survey_status_set
+from tincay.feedback.services.surveys import question_from_template, survey_create, survey_status_set
 from tincay.feedback.services.templates import SIPAS, survey_template_load
 from tincay.orgunits.models import AdminUnit
 
@@ -291,25 +291,7 @@ def _surveys(units: list[AdminUnit]) -> list[tuple[int, dict[str, tuple[int, str
     )
     asked = list(template.questions.select_related("factor").order_by("order"))
     SurveyQuestion.objects.bulk_create(
-        (
-            SurveyQuestion(
-                survey_id=survey_id,
-                key=q.key,
-                order=q.order,
-                kind=q.kind,
-                aspect=q.aspect,
-                text_vi=q.text_vi,
-                text_en=q.text_en,
-                options=q.options,
-                required=q.required,
-                measures=q.measures,
-                factor_key=q.factor.key if q.factor else "",
-                factor_vi=q.factor.title_vi if q.factor else "",
-                factor_en=q.factor.title_en if q.factor else "",
-            )
-            for survey_id in ids
-            for q in asked
-        ),
+        (question_from_template(q, survey_id=survey_id) for survey_id in ids for q in asked),
         batch_size=2000,
     )
     questions: dict[int, dict[str, tuple[int, str]]] = {pk: {} for pk in ids}

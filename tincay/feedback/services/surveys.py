@@ -57,6 +57,25 @@ def token_digest(code: str) -> str:
     return hashlib.sha256("".join(code.split()).upper().encode()).hexdigest()
 
 
+def question_from_template(q: Any, *, survey_id: int) -> SurveyQuestion:
+    """A survey's copy of template question ``q`` (its factor loaded), not saved."""
+    return SurveyQuestion(
+        survey_id=survey_id,
+        key=q.key,
+        order=q.order,
+        kind=q.kind,
+        aspect=q.aspect,
+        text_vi=q.text_vi,
+        text_en=q.text_en,
+        options=q.options,
+        required=q.required,
+        measures=q.measures,
+        factor_key=q.factor.key if q.factor else "",
+        factor_vi=q.factor.title_vi if q.factor else "",
+        factor_en=q.factor.title_en if q.factor else "",
+    )
+
+
 def _min_responses(errors: ErrorCollector, value: Any) -> int:
     low, high = MIN_RESPONSES
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -122,24 +141,7 @@ def survey_create(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     questions = template.questions.select_related("factor").order_by("order")
-    SurveyQuestion.objects.bulk_create(
-        SurveyQuestion(
-            survey=survey,
-            key=q.key,
-            order=q.order,
-            kind=q.kind,
-            aspect=q.aspect,
-            text_vi=q.text_vi,
-            text_en=q.text_en,
-            options=q.options,
-            required=q.required,
-            measures=q.measures,
-            factor_key=q.factor.key if q.factor else "",
-            factor_vi=q.factor.title_vi if q.factor else "",
-            factor_en=q.factor.title_en if q.factor else "",
-        )
-        for q in questions
-    )
+    SurveyQuestion.objects.bulk_create(question_from_template(q, survey_id=survey.pk) for q in questions)
     audit.record(
         actor=actor,
         action="feedback.survey_created",
