@@ -23,6 +23,7 @@ from tincay.feedback.selectors.results import (
     results_public,
     survey_results,
 )
+from tincay.feedback.services.surveys import question_from_template
 from tincay.feedback.stats import Proportion, mean_interval, mean_interval_from_counts
 from tincay.orgunits.models import AdminUnit
 
@@ -53,21 +54,7 @@ def sipas_survey(*, status: str = SurveyStatus.CLOSED, min_responses: int = 10) 
         min_responses=min_responses,
     )
     copied = [
-        SurveyQuestion(
-            survey=survey,
-            key=q.key,
-            order=q.order,
-            kind=q.kind,
-            aspect=q.aspect,
-            text_vi=q.text_vi,
-            text_en=q.text_en,
-            options=q.options,
-            required=q.required,
-            measures=q.measures,
-            factor_key=q.factor.key if q.factor else "",
-            factor_vi=q.factor.title_vi if q.factor else "",
-            factor_en=q.factor.title_en if q.factor else "",
-        )
+        question_from_template(q, survey_id=survey.pk)
         for q in template.questions.select_related("factor").order_by("order")
     ]
     extra = [SurveyQuestion(survey=survey, order=100 + n, aspect=Aspect.OTHER, **q) for n, q in enumerate(EXTRA)]

@@ -15,6 +15,7 @@ from tincay.feedback.choices import Aspect, Channel, QuestionKind, SurveyStatus
 from tincay.feedback.models import Answer, Response, Survey, SurveyQuestion, SurveyTemplate
 from tincay.feedback.selectors.results import survey_results
 from tincay.feedback.selectors.summary import PooledSatisfaction, pooled_summary, surveys_summary
+from tincay.feedback.services.surveys import question_from_template
 from tincay.feedback.services.templates import SIPAS, survey_template_load
 from tincay.feedback.stats import Proportion, wilson_interval
 from tincay.orgunits.models import AdminUnit
@@ -37,21 +38,7 @@ def closed_survey(*, unit: str = HAI_AN, status: str = SurveyStatus.CLOSED, min_
         min_responses=min_responses,
     )
     SurveyQuestion.objects.bulk_create(
-        SurveyQuestion(
-            survey=survey,
-            key=q.key,
-            order=q.order,
-            kind=q.kind,
-            aspect=q.aspect,
-            text_vi=q.text_vi,
-            text_en=q.text_en,
-            options=q.options,
-            required=q.required,
-            measures=q.measures,
-            factor_key=q.factor.key if q.factor else "",
-            factor_vi=q.factor.title_vi if q.factor else "",
-            factor_en=q.factor.title_en if q.factor else "",
-        )
+        question_from_template(q, survey_id=survey.pk)
         for q in template.questions.select_related("factor").order_by("order")
     )
     return survey
