@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from tincay.feedback.choices import Channel, SurveyStatus
 from tincay.feedback.models import Answer, Response, Survey, SurveyQuestion
 from tincay.feedback.selectors.results import SurveyResults, _question_result, _satisfactions, _Tally
+from tincay.feedback.selectors.results import _tallies as results_tallies
 from tincay.feedback.selectors.summary import SurveySummary, surveys_summary
 
 
@@ -78,27 +78,8 @@ def _channels(ids: QuerySet) -> dict[int, dict[str, int]]:
 
 
 def _tallies(ids: QuerySet, questions: list[SurveyQuestion]) -> dict[int, _Tally]:
-    """One query: the real answers of every survey grouped by (question, value, options chosen), with how many
-    carry a text (as ``results._tallies`` for one survey)."""
-    offered = {q.pk: {option["key"] for option in q.options} for q in questions}
-    tallies: dict[int, _Tally] = defaultdict(_Tally)
-    rows = (
-        Answer.objects.filter(question__survey__in=ids, response__test=False)
-        .values_list("question_id", "number", "choices")
-        .annotate(answers=Count("pk"), texts=Count("pk", filter=~Q(text="")))
-        .order_by()
-    )
-    for question_id, number, choices, answers, texts in rows:
-        tally = tallies[question_id]
-        tally.texts += texts
-        if number is not None:
-            tally.numbers[Decimal(number)] += answers
-        chosen = set(choices) & offered.get(question_id, set()) if isinstance(choices, list) else set()
-        if chosen:
-            tally.chose += answers
-            for key in chosen:
-                tally.choices[key] += answers
-    return tallies
+    """One query: the real answers of every survey, tallied as ``results._tallies`` does for one."""
+    return results_tallies(Answer.objects.filter(question__survey__in=ids, response__test=False), questions)
 
 
 def closed_results(surveys: QuerySet[Survey]) -> list[tuple[Survey, SurveyResults]]:

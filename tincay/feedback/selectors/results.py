@@ -153,13 +153,13 @@ class _Tally:
     texts: int = 0
 
 
-def _tallies(survey: Survey, questions: list[SurveyQuestion]) -> dict[int, _Tally]:
-    """One query: the real answers grouped by (question, value, options chosen, text given)."""
+def _tallies(answers: Any, questions: list[SurveyQuestion]) -> dict[int, _Tally]:
+    """One query: ``answers`` (the real ones of one or several surveys) grouped by (question, value, options
+    chosen, text given)."""
     offered = {q.pk: {option["key"] for option in q.options} for q in questions}
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     rows = (
-        Answer.objects.filter(response__survey=survey, response__test=False)
-        .values_list("question_id", "number", "choices")
+        answers.values_list("question_id", "number", "choices")
         .annotate(answers=Count("pk"), texts=Count("pk", filter=~Q(text="")))
         .order_by()
     )
@@ -310,7 +310,7 @@ def survey_results(survey: Survey) -> SurveyResults:
     threshold = max(survey.min_responses, 1)
     questions = list(survey.questions.order_by("order", "pk"))
     responses, by_channel = survey_channels(survey)
-    tallies = _tallies(survey, questions)
+    tallies = _tallies(Answer.objects.filter(response__survey=survey, response__test=False), questions)
     results = tuple(_question_result(q, tallies[q.pk], template, threshold) for q in questions)
     factors, overall = _satisfactions(questions, tallies, template, threshold)
     return SurveyResults(
