@@ -57,7 +57,9 @@ check-gates: install
 	@$(VENV)/bin/bandit -r tincay -q -ll 2>/dev/null || { echo "bandit: a finding above low (mark reviewed ones with # nosec and a comment saying why)"; exit 1; }
 	@TINCAY_ENV=production TINCAY_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  TINCAY_AUDIT_KEYS=gate:$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
-	  TINCAY_ALLOWED_HOSTS=tincay.example.gov.vn $(MANAGE) check --deploy --fail-level WARNING
+	  TINCAY_ALLOWED_HOSTS=tincay.example.gov.vn DATABASE_URL=postgresql://tincay@db.example/tincay \
+	  REDIS_URL=redis://redis.example:6379/0 TINCAY_TASKS_BACKEND=redis TINCAY_S3_BUCKET=tincay-files \
+	  $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install
 	@$(PYTEST) $(PYTEST_ARGS)

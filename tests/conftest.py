@@ -116,3 +116,21 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis for the scale-out tests (``tests/backing_services.py``); each test names its own key prefix."""
+    from tests.backing_services import redis_service
+
+    with redis_service() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """An S3-compatible server (moto) for the object-storage tests; each test makes its own bucket."""
+    from tests.backing_services import s3_service
+
+    with s3_service() as endpoint:
+        yield endpoint

@@ -18,7 +18,7 @@ _PRINT = (
 
 def _settings(**env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TINCAY_") and k != "DATABASE_URL"}
-    return subprocess.run(  # noqa: S603 -- a fixed command run with this interpreter
+    return subprocess.run(
         [sys.executable, "-c", _PRINT], env={**clean, **env}, capture_output=True, text=True, timeout=60
     )
 

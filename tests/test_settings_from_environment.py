@@ -40,7 +40,9 @@ def test_database_url_postgres_and_sqlite():
 
 
 def _import_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TINCAY_") and k != "DATABASE_URL"}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("TINCAY_") and k not in ("DATABASE_URL", "REDIS_URL")
+    }
     return subprocess.run(
         [sys.executable, "-c", "import tincay.config.settings"],
         env={**clean, **env},
@@ -71,6 +73,8 @@ def test_production_starts_with_proper_settings():
         TINCAY_SECRET_KEY="k" * 60,
         TINCAY_ALLOWED_HOSTS="x.gov.vn",
         TINCAY_AUDIT_KEYS=AUDIT_KEYS,
+        DATABASE_URL="postgresql://postgres@127.0.0.1:5432/tincay",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
 

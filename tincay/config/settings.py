@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "django_tasks_redis",
     "tincay.common",
     "tincay.accounts",
     "tincay.audit",
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "tincay.portal",
     "tincay.api",
     "tincay.demo",
+    "tincay.ops",
 ]
 
 MIDDLEWARE = [
@@ -203,7 +205,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["tincay.config.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("TINCAY_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from the app folders; production runs collectstatic
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -212,11 +214,33 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Evidence uploads: larger files are refused with a message naming the limit.
 TINCAY_MAX_UPLOAD_BYTES = env_int("TINCAY_MAX_UPLOAD_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Files (evidence, documents, imports, snapshots, audit checkpoints): the data folder, or S3-compatible object
+# storage (django-storages) when TINCAY_S3_BUCKET is set, which every web and worker process then shares.
+TINCAY_S3_BUCKET = env_str("TINCAY_S3_BUCKET")
+if TINCAY_S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TINCAY_S3_BUCKET,
+            "endpoint_url": env_str("TINCAY_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("TINCAY_S3_REGION", "us-east-1"),
+            "access_key": env_str("TINCAY_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("TINCAY_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("TINCAY_S3_PREFIX").strip("/"),
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # files leave only through our permission-checked views anyway
+            "file_overwrite": False,  # a clash gets another name, as on the local disk (checkpoints never overwrite)
+            "max_memory_size": 5 * 1024 * 1024,
+            "addressing_style": env_str("TINCAY_S3_ADDRESSING_STYLE", "path"),
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "tincay.common.staticfiles.ManifestStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -248,22 +272,65 @@ DEFAULT_FROM_EMAIL = env_str("TINCAY_DEFAULT_FROM_EMAIL", "TinCậy <no-reply@lo
 # Background jobs (django.tasks): the database queue by default, worked by `manage.py db_worker`; the periodic
 # jobs (reminders) can also run from cron (`manage.py send_reminders`). TINCAY_TASKS_BACKEND=immediate runs each
 # job inline in the request that enqueues it (tests, a one-process demo).
+# TINCAY_TASKS_BACKEND=redis keeps the queue in Redis (django-tasks-redis): several workers take jobs from it, and
+# a job whose worker died is taken again by another after TINCAY_TASKS_CLAIM_SECONDS. `manage.py worker` runs the
+# worker of whichever backend is configured.
+REDIS_URL = env_str("REDIS_URL")
 _TASKS_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_redis.RedisTaskBackend",
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
-_TASKS_BACKEND = env_str("TINCAY_TASKS_BACKEND", "database")
-if _TASKS_BACKEND not in _TASKS_BACKENDS:
+TINCAY_TASKS_BACKEND = env_str("TINCAY_TASKS_BACKEND", "database")
+if TINCAY_TASKS_BACKEND not in _TASKS_BACKENDS:
     raise ImproperlyConfiguredEnv(
-        f"TINCAY_TASKS_BACKEND must be one of {', '.join(_TASKS_BACKENDS)}, got {_TASKS_BACKEND!r}"
+        f"TINCAY_TASKS_BACKEND must be one of {', '.join(_TASKS_BACKENDS)}, got {TINCAY_TASKS_BACKEND!r}"
     )
-TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_TASKS_BACKEND], "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[TINCAY_TASKS_BACKEND], "QUEUES": ["default"]}}
+if TINCAY_TASKS_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfiguredEnv("TINCAY_TASKS_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    TASKS["default"]["OPTIONS"] = {
+        "REDIS_URL": REDIS_URL,
+        "REDIS_KEY_PREFIX": env_str("TINCAY_TASKS_KEY_PREFIX", "tincay_tasks"),
+        # longer than the longest job (a PDF conversion stops after 120 s): a running job is never taken twice
+        "REDIS_CLAIM_TIMEOUT": _env_count("TINCAY_TASKS_CLAIM_SECONDS", 600, minimum=30),
+        "REDIS_MAX_DELIVERIES": 3,
+        "REDIS_SOCKET_CONNECT_TIMEOUT": 2,
+        "REDIS_HEALTH_CHECK_INTERVAL": 30,
+    }
 
-REDIS_URL = env_str("REDIS_URL")
+# Cache (rate-limit counts, sessions' fast copy): Redis shared by every process when REDIS_URL is set, answering
+# as an empty cache while Redis is down (tincay.common.cache); local memory otherwise (one process only).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "tincay.common.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("TINCAY_CACHE_KEY_PREFIX", "tincay"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
+    # sessions in the database, read through Redis: a Redis restart logs nobody out
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Several web and worker processes share nothing but the database, Redis and file storage. SQLite and local-memory
+# counts serve one process on one machine: production refuses them unless TINCAY_SINGLE_PROCESS says it is one
+# (and then gunicorn refuses more than one worker: tincay/config/gunicorn.py).
+TINCAY_SINGLE_PROCESS = env_bool("TINCAY_SINGLE_PROCESS", False)
+if PRODUCTION and not TINCAY_SINGLE_PROCESS:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfiguredEnv(
+            "Production runs several processes: DATABASE_URL must name PostgreSQL (postgresql://…). "
+            "SQLite serves one process on one machine: set TINCAY_SINGLE_PROCESS=1 to run that way"
+        )
+    if not REDIS_URL:
+        raise ImproperlyConfiguredEnv(
+            "Production runs several processes: REDIS_URL is required (cache, sessions and rate limits shared by "
+            "every process); set TINCAY_SINGLE_PROCESS=1 to run one process with local memory"
+        )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -74,6 +74,24 @@ def snapshot_create(*, actor: Any, campaign: Any) -> Snapshot:
     return snapshot_freeze(actor=actor, campaign=campaign)
 
 
+def snapshots_refresh(*, actor: str) -> dict[str, Any]:
+    """The nightly job (``ops.schedule``): a new snapshot of every campaign whose published results or closed
+    surveys changed since its latest one (a correction, a survey closed after publication); the others are left
+    alone. Only a server process may call it (``actor`` names it in the audit trail)."""
+    if not is_system(actor):
+        raise Refused(_("Only a server process refreshes every campaign's open-data snapshot."))
+    cut, unchanged = [], 0
+    published = Campaign.objects.filter(assessments__state=State.PUBLISHED).distinct().order_by("code")
+    for campaign in published.select_related("version"):
+        try:
+            snapshot_create(actor=actor, campaign=campaign)
+        except InvalidInput:  # nothing changed since its latest snapshot
+            unchanged += 1
+        else:
+            cut.append(campaign.code)
+    return {"cut": cut, "unchanged": unchanged}
+
+
 def _csv(codes: list[str], rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     fields = [

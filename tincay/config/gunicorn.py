@@ -1,0 +1,56 @@
+"""gunicorn's settings for TinCậy (``gunicorn -c tincay/config/gunicorn.py tincay.config.wsgi``).
+
+Read from the environment, like the application's own settings:
+
+- ``TINCAY_BIND`` (default ``127.0.0.1:8001``): where to listen; the reverse proxy forwards to it.
+- ``TINCAY_WEB_WORKERS`` (default: two per core): processes. Each handles ``TINCAY_WEB_THREADS`` requests at once
+  (default 4, gthread workers: a request waiting on the database does not hold up the process).
+- ``TINCAY_WEB_TIMEOUT`` (default 60 s): a request running longer is stopped and its worker replaced.
+
+The master loads the application's settings before forking, so a configuration the application refuses (a missing
+secret key, SQLite or local-memory counts in a several-process production) stops gunicorn once with that message,
+instead of every worker failing in a loop. With ``TINCAY_SINGLE_PROCESS=1`` more than one worker is refused: that
+promise is what lets production run on SQLite and local memory.
+"""
+
+from __future__ import annotations
+
+import os
+
+from tincay.common.env import ImproperlyConfiguredEnv, env_int, env_str
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tincay.config.settings")
+
+
+def _positive(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfiguredEnv(f"{name} must be a whole number of at least 1, got {value}")
+    return value
+
+
+bind = env_str("TINCAY_BIND", "127.0.0.1:8001")
+workers = _positive("TINCAY_WEB_WORKERS", 2 * (os.cpu_count() or 1))
+threads = _positive("TINCAY_WEB_THREADS", 4)
+worker_class = "gthread"
+timeout = _positive("TINCAY_WEB_TIMEOUT", 60)
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000  # a worker is replaced now and then, so slow leaks never grow
+max_requests_jitter = 500
+accesslog = env_str("TINCAY_ACCESS_LOG") or None
+errorlog = "-"
+# the proxy in front sets X-Forwarded-Proto; Django trusts it (SECURE_PROXY_SSL_HEADER), gunicorn needs to as well
+forwarded_allow_ips = env_str("TINCAY_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def on_starting(server) -> None:
+    """Load the application's settings in the master: a refused configuration stops gunicorn here, once."""
+    from django.conf import settings
+
+    single = settings.TINCAY_SINGLE_PROCESS
+    if single and server.cfg.workers > 1:
+        raise ImproperlyConfiguredEnv(
+            f"TINCAY_SINGLE_PROCESS=1 promises one process, but gunicorn was asked for {server.cfg.workers} workers: "
+            "set TINCAY_WEB_WORKERS=1 (and raise TINCAY_WEB_THREADS), or use PostgreSQL and REDIS_URL to scale out"
+        )
