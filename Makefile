@@ -59,6 +59,7 @@ check-gates: install
 	  TINCAY_AUDIT_KEYS=gate:$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  TINCAY_ALLOWED_HOSTS=tincay.example.gov.vn DATABASE_URL=postgresql://tincay@db.example/tincay \
 	  REDIS_URL=redis://redis.example:6379/0 TINCAY_TASKS_BACKEND=redis TINCAY_S3_BUCKET=tincay-files \
+	  TINCAY_SECURITY_CONTACT=mailto:security@example.gov.vn \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install

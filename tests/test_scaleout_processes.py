@@ -156,7 +156,7 @@ def test_a_session_opened_on_one_web_process_is_seen_on_the_other(cluster):
     )
     assert signed_in.status_code == 302, signed_in.text[:2000]
     cookies.update(_cookies(signed_in))
-    assert "sessionid" in cookies
+    assert "__Host-tincay-session" in cookies  # production's cookie: HTTPS only, this host only
     profile = requests.get(f"{second}/accounts/profile/", cookies=cookies, allow_redirects=False, timeout=30)
     assert profile.status_code == 200 and "lanhdao" in profile.text
     # static files carry hashed names (collectstatic's manifest) and are cached by browsers for a year

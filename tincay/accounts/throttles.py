@@ -1,8 +1,9 @@
 """Rate limits: the API's throttles (answering 429 in the reader's language) and password reset requests.
 
-Counts live in Django's cache. With the default local-memory cache each web process counts on its own; set
-``REDIS_URL`` so that every process shares them (docs/operations.md). Log-in failures are not counted here but
-in the database by django-axes (``tincay.accounts.lockout``).
+Counts live in Django's cache, checked and counted in one step (``common.ratelimit``). With the default
+local-memory cache each web process counts on its own; set ``REDIS_URL`` so that every process shares them
+(docs/operations.md). Log-in failures are not counted here but in the database by django-axes
+(``tincay.accounts.lockout``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 from rest_framework import exceptions, throttling
 
 from tincay.accounts.lockout import client_address
+from tincay.common.ratelimit import hit
 
 
 class TooManyRequests(exceptions.Throttled):
@@ -37,6 +38,24 @@ class TooManyRequests(exceptions.Throttled):
         self.wait = seconds  # DRF's exception handler turns it into the Retry-After header
 
 
+class _Atomic(throttling.SimpleRateThrottle):
+    """DRF's rate check counted atomically (``common.ratelimit``) instead of DRF's read-then-write of a history
+    list. Listed after DRF's own throttle class, so that the scoped throttle still picks its rate first."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        self.waiting = None
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.waiting = hit([key], limit=self.num_requests, window=self.duration, now=self.timer())
+        return self.waiting is None
+
+    def wait(self) -> float | None:
+        return self.waiting
+
+
 class _Translated:
     """Refuse with :class:`TooManyRequests` instead of DRF's untranslated message."""
 
@@ -46,15 +65,15 @@ class _Translated:
         raise TooManyRequests(self.wait())  # type: ignore[attr-defined]
 
 
-class AnonThrottle(_Translated, throttling.AnonRateThrottle):
+class AnonThrottle(_Translated, throttling.AnonRateThrottle, _Atomic):
     """Requests without a log-in, per address (``TINCAY_API_ANON_RATE``)."""
 
 
-class UserThrottle(_Translated, throttling.UserRateThrottle):
+class UserThrottle(_Translated, throttling.UserRateThrottle, _Atomic):
     """Requests of a signed-in person or token, per person (``TINCAY_API_USER_RATE``)."""
 
 
-class TokenEndpointThrottle(_Translated, throttling.ScopedRateThrottle):
+class TokenEndpointThrottle(_Translated, throttling.ScopedRateThrottle, _Atomic):
     """The token endpoint, per address (``TINCAY_API_TOKEN_RATE``), besides the lockout after failed log-ins."""
 
 
@@ -67,13 +86,6 @@ def password_reset_wait(request: HttpRequest, email: str) -> int | None:
     """Seconds to wait before another reset request from this address or for this e-mail, else ``None`` (and
     this request is counted). Every request counts, whether or not an account has the e-mail, so the answer
     never tells which addresses are known."""
-    limit = max(settings.TINCAY_PASSWORD_RESET_LIMIT, 1)
+    limit = settings.TINCAY_PASSWORD_RESET_LIMIT
     window = settings.TINCAY_PASSWORD_RESET_WINDOW_MINUTES * 60
-    now = time.time()
-    histories = {key: [t for t in cache.get(key, []) if t > now - window] for key in _reset_keys(request, email)}
-    waits = [history[-limit] + window - now for history in histories.values() if len(history) >= limit]
-    if waits:
-        return max(1, math.ceil(max(waits)))
-    for key, history in histories.items():
-        cache.set(key, [*history, now], window)
-    return None
+    return hit(_reset_keys(request, email), limit=limit, window=window, now=time.time())

@@ -481,6 +481,17 @@ def _refusal(display: str, claimed: str, refused: _Refused) -> UploadRejected:
 # -------------------------------------------------------------------------------------------- storage
 
 
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What file storage raises when it is full or cannot be reached: ``OSError`` from a disk (no space, a network
+    folder gone), botocore's errors from object storage (no connection, a refusal such as a quota)."""
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # object storage not installed: only the disk can fail
+        return tuple(errors)
+    return (*errors, BotoCoreError, ClientError)
+
+
 def storage_name(checked: CheckedUpload, prefix: str = "evidence") -> str:
     """``evidence/ab/cd/<sha256>.<ext>``: content-addressed, with no user input in the path."""
     if not _STORAGE_PREFIX.fullmatch(prefix):

@@ -372,7 +372,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_HTTPONLY = False  # development: production sets it (below)
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy on every response: only our own static files, no inline script or style, no framing.
 # Pages pass data to scripts through json_script blocks; styles live in static stylesheets (tincay/static).
@@ -393,6 +393,12 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # "__Host-" cookies are refused by browsers unless sent over HTTPS for this exact host (no Domain, Path=/): a
+    # sibling sub-domain cannot plant or read them. Pages carry the CSRF token themselves (hx-headers, forms), so
+    # no script needs to read its cookie.
+    SESSION_COOKIE_NAME = "__Host-tincay-session"
+    CSRF_COOKIE_NAME = "__Host-tincay-csrf"
+    CSRF_COOKIE_HTTPONLY = True
     SECURE_HSTS_SECONDS = env_int("TINCAY_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -408,6 +414,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability. Not served until set (`check --deploy`
+# warns in production): a made-up address would send reports nowhere.
+TINCAY_SECURITY_CONTACT = env_list("TINCAY_SECURITY_CONTACT")  # e.g. mailto:security@haiphong.gov.vn
 
 # Shown on every page in demo mode so nobody mistakes demo data for real results.
 DEMO_MODE = env_bool("TINCAY_DEMO", not PRODUCTION)

@@ -6,3 +6,6 @@ class OpsConfig(AppConfig):
     name = "tincay.ops"
     label = "ops"
     verbose_name = _("Operations: workers, periodic jobs, backup and restore")
+
+    def ready(self) -> None:
+        from tincay.ops import checks  # noqa: F401  (registers the deploy checks)

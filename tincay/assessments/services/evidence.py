@@ -8,6 +8,7 @@ is touched.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.files.base import File
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tincay.accounts.roles import is_system
 from tincay.assessments import access
@@ -26,11 +28,17 @@ from tincay.assessments.services.errors import AssessmentError, NotYours
 from tincay.assessments.services.results import ensure_can_write
 from tincay.audit import services as audit
 from tincay.common.errors import ErrorCollector
-from tincay.common.files import UploadRejected, inspect_upload, storage_name
+from tincay.common.files import UploadRejected, inspect_upload, storage_errors, storage_name
+
+logger = logging.getLogger(__name__)
 
 DOCUMENT_FIELDS = ("title", "number", "issued_on", "issuer", "kind", "url", "valid_until", "visibility")
 TEXT_LIMITS = {"title": 500, "number": 100, "issuer": 300}
 URL_LIMIT = 1000
+STORAGE_FAILED = gettext_lazy(
+    "The file could not be stored: the file storage is full or cannot be reached. Nothing was saved and the rest "
+    "of the form is kept; try again in a few minutes, and tell the administrator if it goes on."
+)
 _URL = URLValidator(schemes=["http", "https"])
 
 
@@ -141,12 +149,16 @@ def document_create(*, user: Any, unit: Any, data: Any, upload: Any = None) -> D
         name = storage_name(checked)
         stored = document.file.field.generate_filename(document, name)  # where save() would put it
         storage = document.file.storage
-        if existing is not None:
-            document.file.name = existing.file.name  # same content already stored: share the file
-        elif storage.exists(stored) and storage.size(stored) == checked.size:
-            document.file.name = stored  # content-addressed: a file left by an earlier database (a re-seed) is it
-        else:
-            document.file.save(name, File(upload), save=False)
+        try:
+            if existing is not None:
+                document.file.name = existing.file.name  # same content already stored: share the file
+            elif storage.exists(stored) and storage.size(stored) == checked.size:
+                document.file.name = stored  # content-addressed: a file left by an earlier database (a re-seed)
+            else:
+                document.file.save(name, File(upload), save=False)
+        except storage_errors() as failure:
+            logger.warning("evidence file not stored (%s): %s", type(failure).__name__, failure)
+            raise AssessmentError({"file": [STORAGE_FAILED]}) from failure
     document.save()
     audit.record(actor=user, action="assessments.document_created", obj=document, after=_document_snapshot(document))
     return document
