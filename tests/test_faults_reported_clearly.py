@@ -6,6 +6,7 @@ the form kept."""
 from __future__ import annotations
 
 import errno
+import uuid
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -22,6 +23,13 @@ from tincay.config import views
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _new_pdf() -> bytes:
+    """A PDF no other test stored: content already in storage is shared, never written again (so never fails)."""
+    return PDF.replace(b"%%EOF", f"% {uuid.uuid4().hex}\n%%EOF".encode())
+
+
 AWAY = OperationalError("terminating connection due to administrator command")
 
 
@@ -99,7 +107,7 @@ def test_full_storage_during_an_upload_is_reported_on_the_file_and_the_form_kept
         **EVIDENCE_FORM,
         "title": "Quy chế phối hợp một cửa",
         "number": "27/QĐ-UBND",
-        "file": SimpleUploadedFile("quy-che-mot-cua.pdf", PDF),
+        "file": SimpleUploadedFile("quy-che-mot-cua.pdf", _new_pdf()),
     }
     client = client_for("daumoi")
     response = client.post("/units/11413/documents/", form)
@@ -122,7 +130,7 @@ def test_unreachable_object_storage_during_an_api_upload_is_a_400_on_the_file(mo
     client.force_authenticate(users["daumoi"])
     response = client.post(
         "/api/v1/units/11413/documents/",
-        {"title": "Kế hoạch", "issued_on": "2026-03-02", "file": SimpleUploadedFile("kh.pdf", PDF)},
+        {"title": "Kế hoạch", "issued_on": "2026-03-02", "file": SimpleUploadedFile("kh.pdf", _new_pdf())},
         format="multipart",
         HTTP_ACCEPT_LANGUAGE="en",
     )
