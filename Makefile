@@ -11,12 +11,14 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/tincay
 TEST_WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --maxprocesses 4
 
-.PHONY: run test install migrate demo lint format check-gates pytest test-pg bench messages clean help
+.PHONY: run test install migrate demo lint format check-gates pytest test-pg bench loadtest faults messages clean help
 
 help:
 	@echo "make run    - install, migrate, load framework/units/demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install and run every gate and the whole test suite"
 	@echo "make bench  - benchmarks (load times, query counts)"
+	@echo "make loadtest - 100 people on gunicorn + PostgreSQL + Redis (locust), then 300 saving on deadline day"
+	@echo "make faults - the same stack under load while PostgreSQL, Redis, a worker or file storage fails"
 	@echo "make lint   - ruff lint and format check"
 
 $(STAMP):
@@ -72,6 +74,13 @@ test-pg: install
 
 bench: migrate
 	@$(PY) -m bench $(BENCH_ARGS)
+
+# Load and faults: the local PostgreSQL (TINCAY_LOAD_PG_ADMIN), redis-server, moto; LOADTEST_ARGS="--quick" etc.
+loadtest: install
+	@$(PY) -m loadtest load $(LOADTEST_ARGS)
+
+faults: install
+	@$(PY) -m loadtest faults $(FAULTS_ARGS)
 
 messages: install
 	@$(MANAGE) makemessages -l vi -l en --no-location --ignore='.venv/*' --ignore='var/*' --ignore='bench/*' --ignore='tests/*'

@@ -117,6 +117,7 @@ def _counts() -> tuple[int, int]:
     return User.objects.count(), AuditEvent.objects.count()
 
 
+@pytest.mark.usefixtures("english")  # the reasons in Vietnamese: test_restore_refusals_translated
 def test_a_damaged_archive_is_refused_before_anything_is_written(archive, tmp_path):
     before = _counts()
     damaged = _rewritten(
@@ -133,6 +134,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(archive, tmp_pa
     assert _counts() == before
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.parametrize(
     ("edit", "message"),
     [

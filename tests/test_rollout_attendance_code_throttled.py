@@ -1,6 +1,6 @@
-"""Attendance codes cannot be found by trying: after 10 unknown codes within 10 minutes a person's every code is
+"""Attendance codes cannot be found by trying: after 10 codes tried within 10 minutes a person's every code is
 refused, the right one too, with a message saying how long to wait, until the window passes; nothing is stored
-meanwhile, and other people are not held back."""
+meanwhile, and other people are not held back. (A burst sent at once: ``test_attendance_code_burst_counted``.)"""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_wrong_codes_are_refused_then_every_code_until_the_window_passes(users, 
     assert Attendance.objects.filter(session=session, user=users["congchuc"]).count() == 1
 
 
-def test_the_limit_is_per_person_and_counts_only_unknown_codes(users, session):
+def test_the_limit_is_per_person_and_counts_only_codes_that_could_be_right(users, session):
     limit = checks.CODE_GUESS_LIMIT
     for code in ["ABC", "ABCD0I"] * limit:  # malformed: no code could match, nothing is counted
         assert "Type the 6 characters" in _sign_in(users, code)

@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.relations import MANY_RELATION_KWARGS, PKOnlyObject
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,9 +75,26 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = ["id", "campaign", "unit", "unit_name", "state", "submitted_at", "leader_approved_at", "published_at"]
 
 
+class _EvidenceIds(serializers.ManyRelatedField):
+    """The ids of a result's evidence documents: its ``evidence_ids`` when the selector read them for a whole list
+    (``selectors.results_with_evidence_ids``: no manager or queryset per result), else its ``documents``."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        ids = getattr(instance, "evidence_ids", None)
+        return super().get_attribute(instance) if ids is None else [PKOnlyObject(pk) for pk in ids]
+
+
+class _EvidenceField(serializers.PrimaryKeyRelatedField):
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> _EvidenceIds:
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update((key, value) for key, value in kwargs.items() if key in MANY_RELATION_KWARGS)
+        return _EvidenceIds(**list_kwargs)
+
+
 class ResultSerializer(serializers.ModelSerializer):
     criterion = serializers.CharField(source="criterion.code")
-    evidence = serializers.PrimaryKeyRelatedField(source="documents", many=True, read_only=True)
+    evidence = _EvidenceField(source="documents", many=True, read_only=True)
 
     class Meta:
         model = CriterionResult
@@ -221,8 +239,7 @@ class ResultList(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        assessment = _assessment(self.request, self.kwargs["pk"])
-        return assessment.results.select_related("criterion").prefetch_related("documents").order_by("criterion__order")
+        return selectors.results_with_evidence_ids(_assessment(self.request, self.kwargs["pk"]))
 
 
 class ResultDetail(APIView):

@@ -24,6 +24,7 @@ from tincay.assessments.models import (
     Campaign,
     Clarification,
     CriterionResult,
+    Document,
     EvidenceLink,
     ResultCorrection,
 )
@@ -34,6 +35,7 @@ from tincay.orgunits.models import AdminUnit
 from tincay.orgunits.selectors import provinces_of, units_search
 
 STATE_ORDER = list(State.values)
+DOCUMENT_ORDER = tuple(Document._meta.ordering)  # how a result's evidence documents are listed
 
 # --- the "answered" rule: one definition, as a database condition and a Python predicate side by side -----------
 # A criterion is answered by the unit when it is marked not applicable, or has a level of the engine's vocabulary,
@@ -67,10 +69,18 @@ def results_with_details(assessment: Assessment) -> QuerySet[CriterionResult]:
     )
 
 
+def _get(result: Any, name: str) -> Any:
+    """A field of a result row, whether a CriterionResult or a mapping of its values."""
+    return result.get(name) if isinstance(result, Mapping) else getattr(result, name, None)
+
+
 @dataclass
 class IndicatorBlock:
+    """One indicator with its results: CriterionResult instances (``workspace``) or mappings of their values
+    (``assessment_overview``)."""
+
     indicator: Indicator
-    results: list[CriterionResult] = field(default_factory=list)
+    results: list[Any] = field(default_factory=list)
     assignment: Any = None
 
     @property
@@ -83,12 +93,16 @@ class IndicatorBlock:
 
     @property
     def missing_evidence(self) -> int:
-        return sum(1 for r in self.results if not r.na and not r.evidence_count and not r.no_evidence_reason)
+        return sum(
+            1
+            for r in self.results
+            if not _get(r, "na") and not _get(r, "evidence_count") and not _get(r, "no_evidence_reason")
+        )
 
     @property
     def stored_problems(self) -> int:
         """Criteria holding a stored value that breaks today's rules (each result's ``stored_problems``)."""
-        return sum(1 for r in self.results if getattr(r, "stored_problems", None))
+        return sum(1 for r in self.results if _get(r, "stored_problems"))
 
 
 @dataclass
@@ -97,31 +111,72 @@ class PillarBlock:
     indicators: list[IndicatorBlock] = field(default_factory=list)
 
 
-def workspace(assessment: Assessment, indicator_code: str | None = None) -> list[PillarBlock]:
-    """Pillars → indicators → results of one assessment (one query per level, whatever the size). Each result
-    carries ``stored_problems``: (field label, message) of its scored values that today's rules refuse (usually
-    none), for the pages to flag."""
-    scheme = assessment.campaign.version.scoring
+INDICATOR_FIELDS = ("version", "pillar", "code", "order", "title_vi", "title_en")  # what the pages show
+PILLAR_FIELDS = ("version", "code", "order", "title_vi", "title_en")
+
+
+def _indicator_blocks(
+    assessment: Assessment, indicator_code: str | None = None
+) -> tuple[dict[int, PillarBlock], dict[int, IndicatorBlock]]:
+    """The version's pillars and indicators (or the one indicator and its pillar) in order, as empty blocks with
+    the indicators' assignments: two queries, or three with the pillars."""
     version_id = assessment.campaign.version_id
-    pillars = {p.pk: PillarBlock(p) for p in Pillar.objects.filter(version_id=version_id).order_by("order")}
-    indicators = Indicator.objects.filter(version_id=version_id).order_by("order")
+    indicators = Indicator.objects.filter(version_id=version_id).order_by("order").only(*INDICATOR_FIELDS)
+    assignments = assessment.assignments.select_related("department", "assignee")
     if indicator_code:
-        indicators = indicators.filter(code=indicator_code)
+        indicators = (
+            indicators.filter(code=indicator_code)
+            .select_related("pillar")
+            .only(*INDICATOR_FIELDS, *(f"pillar__{name}" for name in PILLAR_FIELDS))
+        )
+        assignments = assignments.filter(indicator__code=indicator_code)
     blocks = {i.pk: IndicatorBlock(i) for i in indicators}
-    for assignment in assessment.assignments.select_related("department", "assignee"):
+    if indicator_code:
+        pillars = {b.indicator.pillar_id: PillarBlock(b.indicator.pillar) for b in blocks.values()}
+    else:
+        pillars = {
+            p.pk: PillarBlock(p)
+            for p in Pillar.objects.filter(version_id=version_id).order_by("order").only(*PILLAR_FIELDS)
+        }
+    for assignment in assignments:
         if assignment.indicator_id in blocks:
             blocks[assignment.indicator_id].assignment = assignment
-    results = results_with_details(assessment)
-    if indicator_code:
-        results = results.filter(criterion__indicator__code=indicator_code)
-    for result in results:
-        found = stored_answers(result_values(result), criterion=result.criterion, scheme=scheme)[1]
-        result.stored_problems = [(field_label(name), message) for name, message in found]
-        blocks[result.criterion.indicator_id].results.append(result)
+    return pillars, blocks
+
+
+def _filled_pillars(pillars: dict[int, PillarBlock], blocks: dict[int, IndicatorBlock]) -> list[PillarBlock]:
     for block in blocks.values():
         if block.results:
             pillars[block.indicator.pillar_id].indicators.append(block)
     return [p for p in pillars.values() if p.indicators]
+
+
+def workspace(assessment: Assessment, indicator_code: str | None = None) -> list[PillarBlock]:
+    """Pillars → indicators → results of one assessment (one query per level, whatever the size), with each
+    result's evidence, clarifications and measured value. Each result carries ``stored_problems``: (field label,
+    message) of its scored values that today's rules refuse (usually none), for the pages to flag.
+
+    For the overview of the whole assessment, ``assessment_overview`` reads lighter rows and scores them once."""
+    scheme = assessment.campaign.version.scoring
+    pillars, blocks = _indicator_blocks(assessment, indicator_code)
+    results = (
+        assessment.results.select_related("criterion", "updated_by", "measured")
+        .prefetch_related(
+            Prefetch("evidence_links", queryset=EvidenceLink.objects.select_related("document")),
+            Prefetch("clarifications", queryset=Clarification.objects.order_by("created_at")),
+        )
+        .order_by("criterion__order")
+    )
+    if indicator_code:
+        results = results.filter(criterion__indicator__code=indicator_code)
+    for result in results:
+        # the counts of ``results_with_details``, from the rows prefetched anyway (no join fanning out)
+        result.evidence_count = len(result.evidence_links.all())
+        result.open_questions = sum(1 for q in result.clarifications.all() if q.status == ClarificationStatus.OPEN)
+        found = stored_answers(result_values(result), criterion=result.criterion, scheme=scheme)[1]
+        result.stored_problems = [(field_label(name), message) for name, message in found]
+        blocks[result.criterion.indicator_id].results.append(result)
+    return _filled_pillars(pillars, blocks)
 
 
 def completeness(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -278,34 +333,56 @@ class StoredProblem:
 
 @dataclass(frozen=True)
 class VersionCriteria:
-    """A version's criteria as the engine sees them (specs) and as the rules see them (rows), by code, in order."""
+    """A version's criteria as the engine sees them (specs) and as the rules see them (rows: mappings of
+    ``CRITERION_VALUES``), by code, in order."""
 
     specs: dict[str, scoring.CriterionSpec]
-    rows: dict[str, Criterion]
+    rows: dict[str, Mapping[str, Any]]
+
+
+# what the engine and the rules read of a criterion (the rules: type, units of measure, maximum points)
+CRITERION_VALUES = (
+    "code",
+    "weight",
+    "max_points",
+    "type",
+    "direction",
+    "threshold_yellow",
+    "threshold_green",
+    "measure_unit_vi",
+    "measure_unit_en",
+)
 
 
 def version_criteria(version_id: int) -> VersionCriteria:
-    """One query."""
-    rows = Criterion.objects.filter(version_id=version_id).select_related("indicator__pillar").order_by("order")
+    """One query, values only (no model instances)."""
+    rows = (
+        Criterion.objects.filter(version_id=version_id)
+        .order_by("order")
+        .values(*CRITERION_VALUES, indicator_code=F("indicator__code"), pillar_code=F("indicator__pillar__code"))
+    )
     specs, by_code = {}, {}
     for c in rows:
-        by_code[c.code] = c
-        specs[c.code] = criterion_spec(c, indicator=c.indicator.code, pillar=c.indicator.pillar.code)
+        by_code[c["code"]] = c
+        specs[c["code"]] = criterion_spec(c, indicator=c["indicator_code"], pillar=c["pillar_code"])
     return VersionCriteria(specs, by_code)
 
 
-def criterion_spec(c: Criterion, *, indicator: str = "", pillar: str = "") -> scoring.CriterionSpec:
-    """A catalogue criterion as the scoring engine sees it (no query: indicator and pillar codes are passed)."""
+def criterion_spec(c: Criterion | Mapping[str, Any], *, indicator: str = "", pillar: str = "") -> scoring.CriterionSpec:
+    """A catalogue criterion (an instance or a mapping of ``CRITERION_VALUES``) as the scoring engine sees it
+    (no query: indicator and pillar codes are passed)."""
+    get = c.get if isinstance(c, Mapping) else lambda name: getattr(c, name)
+    yellow, green = get("threshold_yellow"), get("threshold_green")
     return scoring.CriterionSpec(
-        code=c.code,
+        code=get("code"),
         indicator=indicator,
         pillar=pillar,
-        weight=float(c.weight),
-        max_points=float(c.max_points),
-        type=c.type,
-        direction=c.direction,
-        yellow=None if c.threshold_yellow is None else float(c.threshold_yellow),
-        green=None if c.threshold_green is None else float(c.threshold_green),
+        weight=float(get("weight")),
+        max_points=float(get("max_points")),
+        type=get("type"),
+        direction=get("direction"),
+        yellow=None if yellow is None else float(yellow),
+        green=None if green is None else float(green),
     )
 
 
@@ -447,8 +524,11 @@ def assessment_scores_checked(assessment: Assessment, results: list[CriterionRes
     """Self, scorer and final results of one assessment under its version's scheme, with the stored values that
     break today's rules (scored as not answered)."""
     version = version_criteria(assessment.campaign.version_id)
-    rows = results if results is not None else assessment.results.select_related("criterion")
-    return score_stored(assessment.campaign.version.scoring, version, (result_values(r) for r in rows))
+    if results is None:
+        rows: Iterable[Mapping[str, Any]] = assessment.results.values(*RESULT_VALUES, code=F("criterion__code"))
+    else:
+        rows = (result_values(r) for r in results)
+    return score_stored(assessment.campaign.version.scoring, version, rows)
 
 
 def assessment_scores(
@@ -456,6 +536,67 @@ def assessment_scores(
 ) -> dict[str, scoring.Result]:
     """Self, scorer and final results of one assessment under its version's scheme."""
     return assessment_scores_checked(assessment, results).results
+
+
+OVERVIEW_VALUES = ("pk", *RESULT_VALUES, "no_evidence_reason")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One assessment at a glance, from one read of its results.
+
+    ``rows`` are mappings, in criterion order, of ``pk``, ``code`` (the criterion's), ``indicator_id``,
+    ``RESULT_VALUES``, ``no_evidence_reason``, ``evidence_count`` and ``stored_problems`` ((field label, message)
+    of the scored values that today's rules refuse, as in ``workspace``); ``pillars`` groups them by indicator;
+    ``scores`` are the engine's results from the same rows (``assessment_scores_checked`` would give the same)."""
+
+    pillars: list[PillarBlock]
+    rows: list[dict[str, Any]]
+    scores: StoredScores
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for r in self.rows if is_answered(r))
+
+
+def assessment_overview(assessment: Assessment) -> Overview:
+    """Pillars → indicators → result rows of one assessment, and its scores, in five queries whatever the size:
+    the results are read once, as values, and passed on (to the scores here, to ``transitions.blockers`` by the
+    page) instead of being read again."""
+    pillars, blocks = _indicator_blocks(assessment)
+    rows = list(
+        assessment.results.order_by("criterion__order")
+        .values(*OVERVIEW_VALUES, code=F("criterion__code"), indicator_id=F("criterion__indicator_id"))
+        .annotate(evidence_count=Count("evidence_links"))
+    )
+    scores = score_stored(assessment.campaign.version.scoring, version_criteria(assessment.campaign.version_id), rows)
+    problems: dict[str, list[tuple[str, str]]] = {}
+    for p in scores.problems:
+        problems.setdefault(p.criterion, []).append((field_label(p.field), p.message))
+    for row in rows:
+        row["stored_problems"] = problems.get(row["code"], [])
+        blocks[row["indicator_id"]].results.append(row)
+    return Overview(_filled_pillars(pillars, blocks), rows, scores)
+
+
+def results_with_evidence_ids(assessment: Assessment) -> list[CriterionResult]:
+    """The assessment's results in criterion order, with their criterion's code, each carrying ``evidence_ids``:
+    its evidence documents' ids in the register's order (``Document.Meta.ordering``). Two queries, and no
+    manager or queryset per result (for the API's list)."""
+    results = list(
+        assessment.results.select_related("criterion")
+        .only(*(f.name for f in CriterionResult._meta.concrete_fields), "criterion__code")
+        .order_by("criterion__order")
+    )
+    ids: dict[int, list[int]] = {}
+    links = EvidenceLink.objects.filter(result__assessment=assessment).order_by(
+        *(f"-document__{name[1:]}" if name.startswith("-") else f"document__{name}" for name in DOCUMENT_ORDER)
+    )
+    for result_id, document_id in links.values_list("result_id", "document_id"):
+        ids.setdefault(result_id, []).append(document_id)
+    for result in results:
+        result.evidence_ids = ids.get(result.pk, [])
+    return results
 
 
 # --- stored data against today's rules (manage.py check_data) ---------------------------------------------------

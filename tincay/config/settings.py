@@ -287,14 +287,17 @@ if TINCAY_TASKS_BACKEND not in _TASKS_BACKENDS:
         f"TINCAY_TASKS_BACKEND must be one of {', '.join(_TASKS_BACKENDS)}, got {TINCAY_TASKS_BACKEND!r}"
     )
 TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[TINCAY_TASKS_BACKEND], "QUEUES": ["default"]}}
+# Longer than the longest job (a PDF conversion stops after 120 s): a running job is never taken twice. Redis hands
+# the job of a dead worker to another after this long; a document still running after it is taken over by the
+# next delivery of its job, or queued again by the worker's sweep (reports.generation), whatever the backend.
+TINCAY_TASKS_CLAIM_SECONDS = _env_count("TINCAY_TASKS_CLAIM_SECONDS", 600, minimum=30)
 if TINCAY_TASKS_BACKEND == "redis":
     if not REDIS_URL:
         raise ImproperlyConfiguredEnv("TINCAY_TASKS_BACKEND=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
     TASKS["default"]["OPTIONS"] = {
         "REDIS_URL": REDIS_URL,
         "REDIS_KEY_PREFIX": env_str("TINCAY_TASKS_KEY_PREFIX", "tincay_tasks"),
-        # longer than the longest job (a PDF conversion stops after 120 s): a running job is never taken twice
-        "REDIS_CLAIM_TIMEOUT": _env_count("TINCAY_TASKS_CLAIM_SECONDS", 600, minimum=30),
+        "REDIS_CLAIM_TIMEOUT": TINCAY_TASKS_CLAIM_SECONDS,
         "REDIS_MAX_DELIVERIES": 3,
         "REDIS_SOCKET_CONNECT_TIMEOUT": 2,
         "REDIS_HEALTH_CHECK_INTERVAL": 30,

@@ -30,10 +30,27 @@ def next_morning(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def waiting_run() -> dt.datetime | None:
-    """When the next run already waits in the database queue (None when none waits or the backend is another)."""
+    """When the next run already waits in the queue (None when none waits, or with the immediate backend, where
+    nothing waits). Read where each backend keeps its waiting jobs:
+
+    - database (django-tasks-db): the earliest ``READY`` row of this task;
+    - redis (django-tasks-redis): its status index, one sorted set of the ``READY`` jobs per queue scored by the time
+      each waits from (``run_after`` for a delayed one: a run waiting for tomorrow morning, and one already due in
+      the stream alike), each job's hash read for its task; until the index is built (an instance that stored jobs
+      before the library had it: ``manage.py rebuild_redis_status_index``) every stored job is read instead.
+
+    Were a waiting run missed, ``enqueue_next`` would start a second chain: reminders are still sent once each, and
+    the chains join again at the next run (each sees the other's run waiting)."""
     backend = send_due_reminders.get_backend()
-    if type(backend).__module__.split(".")[0] != "django_tasks_db":
-        return None
+    library = type(backend).__module__.split(".")[0]
+    if library == "django_tasks_db":
+        return _waiting_in_database()
+    if library == "django_tasks_redis":
+        return _waiting_in_redis(backend)
+    return None
+
+
+def _waiting_in_database() -> dt.datetime | None:
     from django_tasks_db.models import DBTaskResult
 
     return (
@@ -42,6 +59,37 @@ def waiting_run() -> dt.datetime | None:
         .values_list("run_after", flat=True)
         .first()
     )
+
+
+def _waiting_in_redis(backend: Any) -> dt.datetime | None:
+    from django.tasks.base import TaskResultStatus
+    from django_tasks_redis.utils import (
+        deserialize_datetime,
+        deserialize_timestamp,
+        get_result_key,
+        get_status_index_key,
+    )
+
+    ready, path = TaskResultStatus.READY, send_due_reminders.module_path
+    if not backend.has_status_index():
+        tasks, _total = backend.get_all_tasks(status=ready, task_path=path, limit=10_000)
+        times = [
+            max(t for t in (deserialize_datetime(task.get(name, "")) for name in ("enqueued_at", "run_after")) if t)
+            for task in tasks
+        ]
+        return min(times, default=None)
+    client = backend.get_client()
+    index = get_status_index_key(backend.key_prefix, backend.alias, ready, send_due_reminders.queue_name)
+    waiting = client.zrange(index, 0, -1, withscores=True)  # the time each waits from, earliest first
+    for start in range(0, len(waiting), 500):
+        batch = waiting[start : start + 500]
+        pipeline = client.pipeline(transaction=False)
+        for task_id, _score in batch:
+            pipeline.hmget(get_result_key(backend.key_prefix, backend.alias, task_id), "task_path", "status")
+        for (_task_id, score), (task_path, status) in zip(batch, pipeline.execute(), strict=True):
+            if task_path == path and status == ready:  # an entry whose job expired has neither
+                return deserialize_timestamp(score)
+    return None
 
 
 def enqueue_next(now: dt.datetime | None = None) -> dt.datetime | None:

@@ -52,6 +52,7 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
+from django.utils.translation import gettext_lazy as _
 
 FORMAT = "tincay-backup/1"
 BATCH = 2000
@@ -62,12 +63,28 @@ CHUNK = 1024 * 1024
 IN_USE = ("accounts.user", "audit.auditevent")
 
 
-class BackupRefused(RuntimeError):
+class _Reason(RuntimeError):
+    """A reason told in the reader's language: the message is translated when it is read (``str``), so the command
+    can tell it in Vietnamese and in English."""
+
+    def __init__(self, message: Any, **values: Any) -> None:
+        super().__init__(message)
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return str(self.message) % self.values if self.values else str(self.message)
+
+
+class BackupRefused(_Reason):
     """The archive, the database or the storage is not what a restore can take: nothing was written."""
 
 
-class RestoreMismatch(RuntimeError):
+class RestoreMismatch(_Reason):
     """The restored instance is not identical to the backup: the database was rolled back, new files removed."""
+
+
+def _listed(names: Any) -> str:
+    return ", ".join(str(name) for name in names) or "-"
 
 
 def app_version() -> str:
@@ -257,36 +274,60 @@ class RestoreResult:
 def read_manifest(path: Path) -> dict[str, Any]:
     """The archive's manifest after checking every member against its SHA-256 (nothing is written)."""
     if not path.is_file():
-        raise BackupRefused(f"{path}: no such backup file")
+        raise BackupRefused(_("%(path)s: there is no such backup file"), path=path)
     try:
         archive = tarfile.open(path, "r")  # noqa: SIM115 (closed by the with below, once it opened)
     except tarfile.TarError as error:
-        raise BackupRefused(f"{path} is not a TinCậy backup (not a readable tar archive: {error})") from None
+        raise BackupRefused(
+            _("%(path)s is not a TinCậy backup (not a readable tar archive: %(error)s)"),
+            path=path,
+            error=" ".join(str(error).split()),
+        ) from None
     with archive:
         try:
             manifest = json.loads(archive.extractfile("manifest.json").read())
         except (KeyError, AttributeError, ValueError):
-            raise BackupRefused(f"{path} has no readable manifest.json: not a TinCậy backup, or cut short") from None
+            raise BackupRefused(
+                _("%(path)s has no readable manifest.json: not a TinCậy backup, or cut short"), path=path
+            ) from None
         if manifest.get("format") != FORMAT:
-            raise BackupRefused(f"{path} is in the format {manifest.get('format')!r}; this version reads {FORMAT}")
+            raise BackupRefused(
+                _("%(path)s is in the format %(format)s; this version reads %(expected)s"),
+                path=path,
+                format=manifest.get("format"),
+                expected=FORMAT,
+            )
         expected = dict(manifest["members"])
         expected.update({f"files/{f['name']}": f for f in manifest["files"]})
         present = {member.name for member in archive.getmembers() if member.isfile()} - {"manifest.json"}
         if present != set(expected):
             missing, extra = sorted(set(expected) - present), sorted(present - set(expected))
-            raise BackupRefused(f"{path}: members missing {missing[:5]} or unexpected {extra[:5]}")
+            raise BackupRefused(
+                _("%(path)s: members missing (%(missing)s) or unexpected (%(extra)s)"),
+                path=path,
+                missing=_listed(missing[:5]),
+                extra=_listed(extra[:5]),
+            )
         for name, wanted in sorted(expected.items()):
             sha, size = _sha256_file(archive.extractfile(name))
             if (sha, size) != (wanted["sha256"], wanted["size"]):
-                raise BackupRefused(f"{path}: {name} does not match its SHA-256 in the manifest (damaged or edited)")
+                raise BackupRefused(
+                    _("%(path)s: %(name)s does not match its SHA-256 in the manifest (damaged or edited)"),
+                    path=path,
+                    name=name,
+                )
     return manifest
 
 
 def _refuse_mismatch(manifest: dict[str, Any], storage: Storage) -> None:
     if manifest["app_version"] != app_version():
         raise BackupRefused(
-            f"the backup was made by TinCậy {manifest['app_version']}, this is {app_version()}: "
-            "restore with the version that made it, then upgrade"
+            _(
+                "the backup was made by TinCậy %(made)s, this is %(here)s: restore with the version that made it, "
+                "then upgrade"
+            ),
+            made=manifest["app_version"],
+            here=app_version(),
         )
     here = schema_state()
     if here != manifest["schema"]:
@@ -294,27 +335,34 @@ def _refuse_mismatch(manifest: dict[str, Any], storage: Storage) -> None:
             app for app in set(here) | set(manifest["schema"]) if here.get(app) != manifest["schema"].get(app)
         )
         raise BackupRefused(
-            "the database's applied migrations differ from the backup's (apps: "
-            + ", ".join(differing)
-            + "): run `manage.py migrate` on an empty database of the same version"
+            _(
+                "the database's applied migrations differ from the backup's (apps: %(apps)s): run `manage.py migrate` "
+                "on an empty database of the same version"
+            ),
+            apps=_listed(differing),
         )
     known = {model._meta.label_lower: model for model in tables()}
     unknown = sorted(set(manifest["rows"]) - set(known))
     if unknown:
-        raise BackupRefused(f"the backup holds tables this version does not have: {unknown}")
+        raise BackupRefused(
+            _("the backup holds tables this version does not have: %(tables)s"), tables=_listed(unknown)
+        )
     in_use = {label: known[label]._base_manager.count() for label in IN_USE if known[label]._base_manager.exists()}
     if in_use:
         sample = ", ".join(f"{label} ({n})" for label, n in sorted(in_use.items()))
         raise BackupRefused(
-            f"the database is in use ({sample}): restore into a freshly migrated database (`manage.py migrate` on an "
-            "empty one)"
+            _(
+                "the database is in use (%(rows)s): restore into a freshly migrated database (`manage.py migrate` on "
+                "an empty one)"
+            ),
+            rows=sample,
         )
     for entry in manifest["files"]:
         name = entry["name"]
         if storage.exists(name):
             with storage.open(name, "rb") as handle:
                 if _sha256_file(handle)[0] != entry["sha256"]:
-                    raise BackupRefused(f"the file storage already holds another content under {name}")
+                    raise BackupRefused(_("the file storage already holds another content under %(name)s"), name=name)
 
 
 def restore(path: Path, *, storage: Storage | None = None) -> RestoreResult:
@@ -342,7 +390,9 @@ def restore(path: Path, *, storage: Storage | None = None) -> RestoreResult:
                     stored = storage.save(entry["name"], ContentFile(handle.read()))
                     written.append(stored)
                     if stored != entry["name"]:
-                        raise RestoreMismatch(f"the storage saved {entry['name']} as {stored}")
+                        raise RestoreMismatch(
+                            _("the file storage saved %(name)s as %(stored)s"), name=entry["name"], stored=stored
+                        )
             audit = _same_as_backup(manifest, storage, known)
     except BaseException:
         ContentType.objects.clear_cache()
@@ -388,7 +438,11 @@ def _load_rows(archive: tarfile.TarFile, model: type[models.Model], member: str)
         lines = iter(packed)
         columns = json.loads(next(lines))
         if set(columns) != set(fields):
-            raise BackupRefused(f"{member}: the columns differ from this version's table ({model._meta.db_table})")
+            raise BackupRefused(
+                _("%(member)s: the columns differ from this version's table (%(table)s)"),
+                member=member,
+                table=model._meta.db_table,
+            )
         batch = []
         for line in lines:
             values = json.loads(line)
@@ -407,15 +461,25 @@ def _same_as_backup(manifest: dict[str, Any], storage: Storage, known: dict[str,
     counts = {label: known[label]._base_manager.count() for label in manifest["rows"]}
     differing = {label: (n, manifest["rows"][label]) for label, n in counts.items() if n != manifest["rows"][label]}
     if differing:
-        raise RestoreMismatch(f"row counts differ after the restore (restored, backup): {differing}")
+        raise RestoreMismatch(
+            _("row counts differ after the restore (restored, in the backup): %(tables)s"),
+            tables=_listed(f"{label} ({restored}, {kept})" for label, (restored, kept) in sorted(differing.items())),
+        )
     for entry in manifest["files"]:
         with storage.open(entry["name"], "rb") as handle:
             if _sha256_file(handle)[0] != entry["sha256"]:
-                raise RestoreMismatch(f"{entry['name']} differs from the backup after the restore")
+                raise RestoreMismatch(_("%(name)s differs from the backup after the restore"), name=entry["name"])
     head = _audit_head(storage)
     wanted = manifest["audit"]
     if (head["count"], head["last_id"], head["last_hash"]) != (wanted["count"], wanted["last_id"], wanted["last_hash"]):
-        raise RestoreMismatch(f"the audit chain head differs after the restore: {head} instead of {wanted}")
+        raise RestoreMismatch(
+            _("the audit chain head differs after the restore: %(head)s instead of %(wanted)s"),
+            head=head,
+            wanted=wanted,
+        )
     if wanted["intact"] and not head["intact"]:
-        raise RestoreMismatch(f"the audit chain does not verify after the restore: {head['findings'][:3]}")
+        raise RestoreMismatch(
+            _("the audit chain does not verify after the restore: %(findings)s"),
+            findings=_listed(head["findings"][:3]),
+        )
     return head

@@ -5,6 +5,16 @@ person's own visibility at build time, keeps the file with its SHA-256), downloa
 
 PDF comes from the same DOCX through LibreOffice (``pdf.docx_to_pdf``: a time limit and a profile per job), so the
 two never drift apart.
+
+Faults of the queue or the worker lose no document and never make one twice:
+
+- a queue that cannot take the job (Redis down) leaves the request answered and the file waiting, with a warning;
+- a build claims the file with its start time (``started_at``) and records its outcome only while it still holds
+  that claim; a file still running after the lease (``TINCAY_TASKS_CLAIM_SECONDS``: its worker was killed) is taken
+  over by the next delivery of its job, up to ``ATTEMPTS`` builds, so a slow first build that ends after a takeover
+  keeps nothing and the document is done once;
+- ``generated_files_requeue`` (every minute in ``manage.py worker``) hands again to the queue the files whose job
+  was lost: never queued, queued but lost with a Redis restart, or abandoned by a killed worker.
 """
 
 from __future__ import annotations
@@ -16,11 +26,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tincay.accounts.roles import is_system
 from tincay.assessments import access as assessment_access
 from tincay.common.errors import ErrorCollector, InvalidInput, Refused
 from tincay.common.i18n import localized
@@ -39,6 +52,9 @@ RECIPIENT_LINES, RECIPIENT_LENGTH = 20, 200
 NUMBER_MAX = 99_999
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 _DAY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+ATTEMPTS = 3  # builds started in all: a document whose builds keep killing their worker then fails instead
+REQUEUE_AFTER = dt.timedelta(minutes=2)  # the shortest wait in the queue before the sweep hands a file over again
+REQUEUE_BATCH = 500  # files handed over by one sweep at most
 
 
 def _day(raw: Any) -> dt.date | None:
@@ -180,14 +196,49 @@ def document_request(
         options={**options_data(options), **scope_options},
         requested_by=user,
     )
-    from tincay.reports.tasks import build_generated_file  # the task module imports this one
-
-    transaction.on_commit(lambda: build_generated_file.enqueue(generated.pk))
+    transaction.on_commit(lambda: _enqueue_requested(generated.pk))
     return generated
 
 
+def _hand_over(file_id: int) -> bool:
+    """Give the file's job to the queue; False, with a warning, when the queue cannot take it (Redis down): the file
+    stays waiting for the sweep, and whoever asked for it is not told of a fault that is not theirs."""
+    from tincay.reports.tasks import build_generated_file  # the task module imports this one
+
+    try:
+        build_generated_file.enqueue(file_id)
+    except Exception as error:  # whatever the backend raises: the queue is away, not the request's fault
+        log.warning(
+            "the job of generated file %s was not queued (%s: %s); the worker's sweep queues it later",
+            file_id,
+            type(error).__name__,
+            error,
+        )
+        return False
+    return True
+
+
+def _enqueue_requested(file_id: int) -> None:
+    if _hand_over(file_id):
+        GeneratedFile.objects.filter(pk=file_id).update(enqueued_at=timezone.now())
+
+
+def lease() -> dt.timedelta:
+    """How long a build holds its claim on a file; a file still running after it was abandoned (worker killed)."""
+    return dt.timedelta(seconds=settings.TINCAY_TASKS_CLAIM_SECONDS)
+
+
+def _abandoned(now: dt.datetime) -> Q:
+    return Q(status=JobStatus.RUNNING, started_at__lt=now - lease())
+
+
+def _held(generated: GeneratedFile) -> Any:
+    """The file while this build still holds its claim (no other build took it over)."""
+    return GeneratedFile.objects.filter(pk=generated.pk, status=JobStatus.RUNNING, started_at=generated.started_at)
+
+
 def _progress(generated: GeneratedFile, percent: int) -> None:
-    GeneratedFile.objects.filter(pk=generated.pk).update(progress=percent)
+    _held(generated).update(progress=percent)
 
 
 def _document(generated: GeneratedFile, options: Options) -> Any:
@@ -233,13 +284,18 @@ def _docx(generated: GeneratedFile, document: Any) -> bytes:
 
 
 def generated_file_build(file_id: int) -> GeneratedFile:
-    """Build a queued document (in the worker). Runs once: a file already done or running is left as it is."""
-    claimed = GeneratedFile.objects.filter(pk=file_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), progress=5
+    """Build a queued document (in the worker). Runs once: a file already done, failed, or running within its
+    lease is left as it is. A file still running after its lease is taken over (claimed anew), unless ``ATTEMPTS``
+    builds already started: it then fails with a message."""
+    now = timezone.now()
+    takeable = Q(status=JobStatus.QUEUED) | Q(_abandoned(now), attempts__lt=ATTEMPTS)
+    claimed = GeneratedFile.objects.filter(takeable, pk=file_id).update(
+        status=JobStatus.RUNNING, started_at=now, progress=5, attempts=F("attempts") + 1
     )
     generated = GeneratedFile.objects.select_related("assessment__unit", "campaign", "requested_by").get(pk=file_id)
     if not claimed:
-        return generated
+        return _give_up(generated, now)
+    generated.started_at = now  # the claim this build holds
     stored = generated.options
     options = Options(
         number=stored.get("number"),
@@ -275,7 +331,88 @@ def _build(generated: GeneratedFile, options: Options) -> GeneratedFile:
 
 
 def _finish(generated: GeneratedFile, status: str, message: str) -> GeneratedFile:
-    generated.status, generated.message, generated.finished_at = status, message, timezone.now()
-    generated.progress = 100 if status == JobStatus.DONE else generated.progress
-    generated.save()
+    """Record the outcome while this build still holds its claim. Else another build took the file over (this one
+    was only slow): the other's outcome stands, and the file this one stored is removed."""
+    outcome = {
+        "status": status,
+        "message": message,
+        "finished_at": timezone.now(),
+        "file": generated.file.name or "",
+        "filename": generated.filename,
+        "size": generated.size,
+        "sha256": generated.sha256,
+        **({"progress": 100} if status == JobStatus.DONE else {}),
+    }
+    if _held(generated).update(**outcome):
+        for name, value in outcome.items():
+            setattr(generated, name, value)
+        return generated
+    log.warning("generated file %s was taken over by another build; this build's outcome is dropped", generated.pk)
+    if generated.file:
+        generated.file.delete(save=False)
+    generated.refresh_from_db()
     return generated
+
+
+def _give_up(generated: GeneratedFile, now: dt.datetime) -> GeneratedFile:
+    """A file abandoned after ``ATTEMPTS`` builds (each one's worker stopped) fails with a message instead of
+    being built again; any other file is returned as it is."""
+    expired = generated.started_at is not None and generated.started_at < now - lease()
+    if generated.status != JobStatus.RUNNING or generated.attempts < ATTEMPTS or not expired:
+        return generated
+    with translation.override(generated.language):
+        message = _("The document could not be made; the administrator has the details.")
+    if _held(generated).update(status=JobStatus.FAILED, message=message, finished_at=now):
+        log.error("generated file %s failed: %s builds started and none finished", generated.pk, generated.attempts)
+    generated.refresh_from_db()
+    return generated
+
+
+def _due(since: dt.datetime, enqueued_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a file waiting since ``since`` is handed to the queue again: once its last hand-over (or ``since``,
+    when it had none since then) is ``REQUEUE_AFTER`` old, and at least as old as the file's wait was at that
+    hand-over. The waits double, so a long backlog gets a handful of duplicate jobs per file (harmless: the first
+    build claims the file, the others find it taken), not one a minute."""
+    last = enqueued_at if enqueued_at is not None and enqueued_at >= since else since
+    return now - last >= max(REQUEUE_AFTER, last - since)
+
+
+def generated_files_requeue(*, actor: str, now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweep (``manage.py worker`` runs it every minute): hand again to the queue the documents whose job was
+    lost, that is waiting files never queued (the queue was down) or queued long ago (a Redis restart emptied it),
+    and files abandoned by a killed worker (running past the lease); fail those abandoned ``ATTEMPTS`` times. Safe
+    with several workers: each hand-over is claimed by a conditional update first. Stops at the first hand-over the
+    queue refuses (it is down: the next sweep tries again). Only a server process calls it (``actor`` names it);
+    no transaction of its own, since the queue is outside the database."""
+    if not is_system(actor):
+        raise Refused(_("Only a server process queues documents again."))
+    now = now or timezone.now()
+    failed = 0
+    for generated in GeneratedFile.objects.filter(_abandoned(now), attempts__gte=ATTEMPTS):
+        failed += _give_up(generated, now).status == JobStatus.FAILED
+    waiting = (
+        GeneratedFile.objects.filter(
+            Q(status=JobStatus.QUEUED, requested_at__lte=now - REQUEUE_AFTER)
+            | Q(_abandoned(now - REQUEUE_AFTER), attempts__lt=ATTEMPTS)
+        )
+        .order_by("requested_at", "pk")
+        .values_list("pk", "status", "requested_at", "started_at", "enqueued_at")
+    )
+    queued, refused = 0, False
+    for pk, status, requested_at, started_at, enqueued_at in list(waiting):
+        since = requested_at if status == JobStatus.QUEUED else started_at + lease()
+        if not _due(since, enqueued_at, now):
+            continue
+        same = GeneratedFile.objects.filter(pk=pk, status=status, started_at=started_at, enqueued_at=enqueued_at)
+        if not same.update(enqueued_at=now):
+            continue  # another worker's sweep handed it over, or it moved on
+        if not _hand_over(pk):
+            GeneratedFile.objects.filter(pk=pk, enqueued_at=now).update(enqueued_at=enqueued_at)
+            refused = True
+            break
+        queued += 1
+        if queued >= REQUEUE_BATCH:
+            break
+    if queued or failed or refused:
+        log.info("documents sweep: %s queued again, %s failed, queue refused: %s", queued, failed, refused)
+    return {"queued": queued, "failed": failed, "refused": int(refused)}

@@ -75,8 +75,12 @@ class GeneratedFile(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # the running build's claim (``generation``)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # when its job was last handed to the queue (None: never, the queue was down), and how many builds started:
+    # what the sweep reads to queue again a job the queue lost (``generation.generated_files_requeue``)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="generated/%Y/%m/", max_length=300, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)
@@ -86,7 +90,7 @@ class GeneratedFile(models.Model):
         verbose_name = _("generated file")
         verbose_name_plural = _("generated files")
         ordering = ["-requested_at", "-id"]
-        indexes = [models.Index(fields=["requested_by", "-requested_at"])]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"]), models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return f"{self.kind}.{self.fmt} #{self.pk}"

@@ -1,4 +1,7 @@
-"""Background jobs of reports: building a requested document (``generation.generated_file_build``)."""
+"""Background jobs of reports: building a requested document (``generation.generated_file_build``).
+
+A job may be delivered more than once (Redis redelivers the job of a killed worker, the worker's sweep queues again
+a job the queue lost): the build claims the file, so every delivery but one finds it taken and leaves it."""
 
 from __future__ import annotations
 

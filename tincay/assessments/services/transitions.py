@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from tincay.accounts import services as account_services
 from tincay.assessments import access, workflow
 from tincay.assessments.choices import CampaignRole, ClarificationStatus, State
 from tincay.assessments.models import Assessment, Clarification, CriterionResult, TransitionRecord
-from tincay.assessments.selectors import ANSWERED
+from tincay.assessments.selectors import ANSWERED, is_answered
 from tincay.assessments.services import clarification_notices, publication
 from tincay.assessments.services.errors import AssessmentError, NotYours
 from tincay.assessments.services.results import ensure_can_write
@@ -40,15 +41,32 @@ NOTIFY: dict[str, tuple[str, ...]] = {
 }
 
 
-def submission_blockers(assessment: Assessment) -> list[str]:
-    """What stops the unit from submitting: unanswered criteria, criteria without evidence or explanation."""
-    results = assessment.results.annotate(evidence=Count("evidence_links"))
-    unanswered = results.exclude(ANSWERED).select_related("criterion")
-    no_evidence = results.filter(evidence=0, no_evidence_reason="", na=False).select_related("criterion")
+def submission_blockers(assessment: Assessment, results: Sequence[Mapping[str, Any]] | None = None) -> list[str]:
+    """What stops the unit from submitting: unanswered criteria, criteria without evidence or explanation.
+
+    ``results``: the assessment's rows already read, in criterion order (``selectors.assessment_overview``: the
+    keys ``code``, ``na``, the scored values, ``evidence_count`` and ``no_evidence_reason``), checked in memory by
+    the same rules; without them the database is asked (as the guard of a transition always does)."""
+    if results is None:
+        rows = assessment.results.annotate(evidence=Count("evidence_links"))
+        unanswered = [
+            r.criterion.code for r in rows.exclude(ANSWERED).select_related("criterion").order_by("criterion__order")
+        ]
+        no_evidence = [
+            r.criterion.code
+            for r in rows.filter(evidence=0, no_evidence_reason="", na=False)
+            .select_related("criterion")
+            .order_by("criterion__order")
+        ]
+    else:
+        unanswered = [r["code"] for r in results if not is_answered(r)]
+        no_evidence = [
+            r["code"] for r in results if not r["evidence_count"] and r["no_evidence_reason"] == "" and not r["na"]
+        ]
     problems = []
-    if codes := [r.criterion.code for r in unanswered.order_by("criterion__order")]:
+    if codes := unanswered:
         problems.append(_("%(n)s criteria are not answered yet: %(codes)s") % {"n": len(codes), "codes": _short(codes)})
-    if codes := [r.criterion.code for r in no_evidence.order_by("criterion__order")]:
+    if codes := no_evidence:
         problems.append(
             _("%(n)s criteria have neither evidence nor an explanation of why there is none: %(codes)s")
             % {"n": len(codes), "codes": _short(codes)}
@@ -60,35 +78,54 @@ def _short(codes: list[str]) -> str:
     return ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "")
 
 
-def _data_blockers(action: str, assessment: Assessment) -> list[str]:
-    results = assessment.results.filter(na=False)
+def _without(results: Sequence[Mapping[str, Any]] | None, assessment: Assessment, level: str) -> int:
+    """Applicable criteria without ``level`` (``scorer_level``, ``final_level``): counted in ``results`` when the
+    rows are at hand, else in the database."""
+    if results is None:
+        return assessment.results.filter(na=False, **{level: ""}).count()
+    return sum(1 for r in results if not r["na"] and r[level] == "")
+
+
+def _data_blockers(
+    action: str, assessment: Assessment, results: Sequence[Mapping[str, Any]] | None = None
+) -> list[str]:
     open_questions = Clarification.objects.filter(result__assessment=assessment, status=ClarificationStatus.OPEN)
     if action == "submit":
-        return submission_blockers(assessment)
+        return submission_blockers(assessment, results)
     if action == "request_clarification" and not open_questions.exists():
         return [_("Write at least one question on a criterion first.")]
     if action == "answer_clarification" and open_questions.filter(answer="").exists():
         return [_("Answer every question before sending the answers.")]
     if action == "finish_scoring":
         problems = []
-        if n := results.filter(scorer_level="").count():
+        if n := _without(results, assessment, "scorer_level"):
             problems.append(_("%(n)s criteria have no scorer level yet.") % {"n": n})
         if open_questions.exists():
             problems.append(_("Some clarification questions are still open."))
         return problems
-    if action == "approve" and (n := results.filter(final_level="").count()):
+    if action == "approve" and (n := _without(results, assessment, "final_level")):
         return [_("%(n)s criteria have no final level yet.") % {"n": n}]
     return []
 
 
-def blockers(actor: workflow.Actor, assessment: Assessment, action: str, reason: str = "") -> list[str]:
+def blockers(
+    actor: workflow.Actor,
+    assessment: Assessment,
+    action: str,
+    reason: str = "",
+    *,
+    results: Sequence[Mapping[str, Any]] | None = None,
+) -> list[str]:
+    """Why ``actor`` cannot make ``action`` now (empty when they can), for the page to show before they try.
+    ``results``: the assessment's rows the page already read (see ``submission_blockers``), so that they are
+    not read again; the transition itself checks the database."""
     try:
         workflow.check(
             actor, assessment.state, action, submitted_by_id=assessment.submitted_by_id, reason=reason or "-"
         )
     except workflow.TransitionRefused as refused:
         return [str(r) for r in refused.reasons]
-    return _data_blockers(action, assessment)
+    return _data_blockers(action, assessment, results)
 
 
 def _text(raw: Any, *, field: str, limit: int, required_message: str | None = None) -> str:

@@ -38,11 +38,9 @@ def editable_track(actor: workflow.Actor, state: str) -> str | None:
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, actor = assessment_or_404(request, pk)
-    pillars = selectors.workspace(assessment)
-    rows = [r for p in pillars for b in p.indicators for r in b.results]
-    scores = selectors.assessment_scores(assessment, rows)
+    overview = selectors.assessment_overview(assessment)  # the results read once, passed on to the blockers
     actions = [
-        (t, transitions.blockers(actor, assessment, t.action, reason="-"))
+        (t, transitions.blockers(actor, assessment, t.action, reason="-", results=overview.rows))
         for t in workflow.actions_for(actor, assessment.state)
     ]
     can_assign = access.can_assign_indicators(request.user, assessment)
@@ -53,8 +51,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "actor": actor,
-            "pillars": pillars,
-            "scores": scores,
+            "pillars": overview.pillars,
+            "scores": overview.scores.results,
             "class_labels": selectors.class_labels(assessment.campaign.version.scoring),
             "actions": actions,
             "history": assessment.transitions.select_related("actor"),
@@ -65,8 +63,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if can_assign
             else None,
-            "answered": sum(1 for r in rows if selectors.is_answered(r)),
-            "total": len(rows),
+            "answered": overview.answered,
+            "total": len(overview.rows),
         },
     )
 

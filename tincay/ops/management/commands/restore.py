@@ -5,7 +5,8 @@ versions) without touching anything.
 Fails closed: a damaged archive, another application version, other applied migrations, a database that already
 holds data or a storage holding another content under one of the backup's names is refused before anything is
 written. After loading, the instance is compared with the backup (row counts, file hashes, the audit chain head);
-a difference undoes the restore. Exits non-zero with the reason, in Vietnamese then English.
+a difference undoes the restore. Exits non-zero with the reason, in Vietnamese then English (the operator may read
+either; a support request quotes the English).
 """
 
 from __future__ import annotations
@@ -14,8 +15,23 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tincay.ops.backup import BackupRefused, RestoreMismatch, read_manifest, restore
+
+REFUSED = gettext_noop("Restore refused, nothing was written: %(reason)s")
+UNDONE = gettext_noop("Restore undone, the result was not identical to the backup: %(reason)s")
+
+
+def _in_both_languages(heading: str, reason: Exception) -> str:
+    """The heading (a message with ``%(reason)s``) and the reason, in Vietnamese, then in English."""
+    lines = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            lines.append(_(heading) % {"reason": reason})
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
@@ -53,7 +69,7 @@ class Command(BaseCommand):
                     "audit_last_hash": result.audit["last_hash"],
                 }
         except BackupRefused as refused:
-            raise CommandError(f"Không khôi phục; chưa ghi gì / restore refused, nothing written: {refused}") from None
+            raise CommandError(_in_both_languages(REFUSED, refused)) from None
         except RestoreMismatch as mismatch:
-            raise CommandError(f"Đã hoàn tác / restore undone, not identical to the backup: {mismatch}") from None
+            raise CommandError(_in_both_languages(UNDONE, mismatch)) from None
         self.stdout.write(json.dumps(summary, ensure_ascii=False))

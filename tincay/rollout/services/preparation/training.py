@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from tincay.accounts.roles import is_system, user_scopes
 from tincay.assessments.models import Document
 from tincay.audit import services as audit
 from tincay.common.errors import ErrorCollector, InvalidInput, Refused
+from tincay.common.ratelimit import hit
 from tincay.common.text import fold
 from tincay.orgunits.models import AdminUnit
 from tincay.rollout import access
@@ -369,23 +369,17 @@ def normalise_code(raw: Any) -> str:
     return re.sub(r"[\s\-]", "", raw).upper()
 
 
-def _wrong_codes_key(actor: Any) -> str:
-    return f"tincay:attendance-code:wrong:{actor.pk}"
-
-
-def _wrong_codes(actor: Any, now: float) -> list[float]:
-    """When this person typed an unknown code within the window (counted in Django's cache, like the password
-    reset limit: per web process with the local-memory cache, shared with ``REDIS_URL``)."""
-    window = CODE_GUESS_WINDOW_MINUTES * 60
-    return [t for t in cache.get(_wrong_codes_key(actor), []) if t > now - window]
-
-
-def _refuse_while_guessing(wrong: list[float], now: float) -> None:
-    """After ``CODE_GUESS_LIMIT`` wrong codes within the window every code is refused, a right one too, until the
-    oldest of them leaves the window: six characters cannot be found by trying."""
-    if len(wrong) < CODE_GUESS_LIMIT:
+def _count_try(actor: Any, now: float) -> None:
+    """Count one try of a code, or refuse it: after ``CODE_GUESS_LIMIT`` tries within the window every code is
+    refused, a right one too, until the oldest of them leaves the window, so six characters cannot be found by
+    trying. Checked and counted in one step (``common.ratelimit``, like the password-reset limit: shared by every
+    web process with ``REDIS_URL``) before the code is looked up, so a burst of guesses sent at once is counted in
+    full. A right code counts too (it cannot be told from a guess before the lookup); one person needs one try."""
+    wait = hit(
+        [f"tincay:attendance-code:{actor.pk}"], limit=CODE_GUESS_LIMIT, window=CODE_GUESS_WINDOW_MINUTES * 60, now=now
+    )
+    if wait is None:
         return
-    wait = wrong[-CODE_GUESS_LIMIT] + CODE_GUESS_WINDOW_MINUTES * 60 - now
     minutes = max(1, math.ceil(wait / 60))
     raise InvalidInput(
         {
@@ -403,22 +397,14 @@ def _refuse_while_guessing(wrong: list[float], now: float) -> None:
     )
 
 
-def _count_wrong_code(actor: Any, wrong: list[float], now: float) -> None:
-    window = CODE_GUESS_WINDOW_MINUTES * 60
-    cache.set(_wrong_codes_key(actor), [*wrong, now][-CODE_GUESS_LIMIT:], window)
-
-
 @transaction.atomic
 def attendance_sign_in(*, actor: Any, code: Any) -> Attendance:
     """The signed-in official records their own attendance with the code shown in the room: refused when the code
     is unknown or expired, when none of their units is trained in the session, or when they are already listed.
-    An unknown code counts as a wrong guess: after ``CODE_GUESS_LIMIT`` of them within
-    ``CODE_GUESS_WINDOW_MINUTES`` minutes every code is refused until the window passes."""
+    Every code that could be right counts as a try: after ``CODE_GUESS_LIMIT`` of them within
+    ``CODE_GUESS_WINDOW_MINUTES`` minutes every code is refused until the window passes (``_count_try``)."""
     if is_system(actor) or not getattr(actor, "is_authenticated", False):
         raise Refused(_("Log in to record your attendance."))
-    now = time.time()
-    wrong = _wrong_codes(actor, now)
-    _refuse_while_guessing(wrong, now)
     typed = normalise_code(code)
     if len(typed) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in typed):
         raise InvalidInput(
@@ -429,6 +415,7 @@ def attendance_sign_in(*, actor: Any, code: Any) -> Attendance:
                 ]
             }
         )
+    _count_try(actor, time.time())
     session = (
         TrainingSession.objects.select_for_update(of=("self",))
         .select_related("rollout")
@@ -437,7 +424,6 @@ def attendance_sign_in(*, actor: Any, code: Any) -> Attendance:
         .first()
     )
     if session is None:
-        _count_wrong_code(actor, wrong, now)
         raise InvalidInput({"code": [_("This code is not known: check it against the one shown in the room.")]})
     if session.code_open_until is None or session.code_open_until <= timezone.now():
         raise InvalidInput({"code": [_("This code has expired: ask the organiser to show a new one.")]})

@@ -1,0 +1,119 @@
+"""``python -m loadtest load`` (``make loadtest``) and ``python -m loadtest faults`` (``make faults``).
+
+load, on the stack of ``loadtest.stack`` (gunicorn + PostgreSQL + Redis, production settings), with locust on
+loopback:
+
+1. the ceiling: 100 people asking the minimal view, no pause (the framework's throughput on this machine);
+2. page reads: 100 people reading the assessment and indicator pages, no pause; throughput against the ceiling;
+3. the mixed day: 100 people for 60 s reading pages, saving criteria, uploading evidence and calling the API, no
+   pause between actions (the heaviest 100 people can be); zero errors required;
+4. deadline day: 300 people of one campaign saving criteria for 60 s, one action a second each.
+
+After each run that saves: every acknowledged save is in the database as acknowledged, the audit trail verifies,
+and the web process logged no error. ``--quick`` runs each for 20 s (the checks are the same). The figures are
+printed as the table rows of ``docs/benchmarks.md`` and written to ``var/loadtest/`` as JSON.
+
+faults: see ``loadtest.faults``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict
+
+from loadtest import run as runs
+from loadtest.stack import ROOT, drop_database, stack
+
+HEADER = (
+    "| Requests | Count | Failures | p50 ms | p95 ms | p99 ms | Throughput /s |\n|---|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def _show(title: str, figures: dict[str, runs.Figures]) -> None:
+    print(f"\n{title}\n{HEADER}")
+    for _name, row in sorted(figures.items(), key=lambda item: item[0] == "Aggregated"):
+        print(row.line())
+
+
+def load(args: argparse.Namespace) -> int:
+    seconds = 20 if args.quick else 60
+    report: dict = {"started": runs.stamp(), "quick": args.quick, "runs": {}}
+    problems: list[str] = []
+    with stack(users=max(args.deadline_users, args.users), fresh=args.fresh) as found:
+        # every gunicorn process's first pages are slow (imports, empty cache): not part of the figures
+        runs.locust(found, "Reader", users=20, seconds=20, label="warm-up")
+        plans = [
+            ("ceiling", "Ceiling", args.users, seconds // 2, 0.0, "minimal view"),
+            ("reads", "Reader", args.users, seconds // 2, 0.0, "page reads"),
+            ("mixed", "Official", args.users, seconds, 0.0, "mixed day"),
+            ("deadline", "DeadlineSaver", args.deadline_users, seconds, 1.0, "deadline day"),
+        ]
+        for label, kind, users, length, wait, title in plans:
+            started = time.monotonic()
+            figures = runs.locust(found, kind, users=users, seconds=length, label=label, wait=wait)
+            report["runs"][label] = {
+                "users": users,
+                "seconds": length,
+                "wait": wait,
+                "elapsed": round(time.monotonic() - started, 1),
+                "figures": {name: asdict(row) for name, row in figures.items()},
+                "failures": runs.failures(found, label),
+            }
+            _show(f"{title}: {users} people, {length} s, pause {wait} s", figures)
+            for failure in report["runs"][label]["failures"]:
+                problems.append(f"{label}: {failure}")
+            if kind in ("Official", "DeadlineSaver"):
+                compared, differences = runs.ledger_holds(found, label)
+                report["runs"][label]["saves_compared"] = compared
+                print(f"acknowledged saves compared with the database: {compared} results, {len(differences)} differ")
+                problems += differences
+        ceiling = report["runs"]["ceiling"]["figures"]["Aggregated"]["rps"]
+        reads = report["runs"]["reads"]["figures"]["Aggregated"]["rps"]
+        report["reads_to_ceiling"] = round(reads / ceiling, 3) if ceiling else None
+        print(f"\npage reads / ceiling: {reads:.1f} / {ceiling:.1f} = {report['reads_to_ceiling']:.0%}")
+        report["audit"] = runs.audit_verifies(found)
+        print(f"audit trail: {report['audit']}")
+        errors = runs.server_errors(found)
+        report["server_errors"] = errors
+        print(f"errors logged by the web process and workers: {len(errors)}")
+        problems += errors
+        if not report["audit"].startswith("OK"):
+            problems.append(report["audit"])
+    out = ROOT / "var" / "loadtest"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(f"\nfigures: {path}")
+    for problem in problems:
+        print(f"PROBLEM: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("load", "faults"):
+        one = sub.add_parser(name)
+        one.add_argument("--quick", action="store_true", help="shorter runs, same checks")
+        one.add_argument("--fresh", action="store_true", help="drop the load database and make it again")
+        one.add_argument("--users", type=int, default=100, help="people in the reads and mixed runs (100)")
+        one.add_argument("--deadline-users", type=int, default=300, help="people saving on deadline day (300)")
+        if name == "faults":
+            one.add_argument("--only", action="append", help="one fault: postgres, redis, worker, storage")
+    sub.add_parser("drop", help="drop the load database")
+    args = parser.parse_args()
+    if args.command == "drop":
+        drop_database()
+        return 0
+    if args.command == "faults":
+        from loadtest.faults import faults
+
+        return faults(args)
+    return load(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
