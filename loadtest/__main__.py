@@ -5,9 +5,10 @@ loopback:
 
 1. the ceiling: 100 people asking the minimal view, no pause (the framework's throughput on this machine);
 2. page reads: 100 people reading the assessment and indicator pages, no pause; throughput against the ceiling;
-3. the mixed day: 100 people for 60 s reading pages, saving criteria, uploading evidence and calling the API, no
-   pause between actions (the heaviest 100 people can be); zero errors required;
-4. deadline day: 300 people of one campaign saving criteria for 60 s, one action a second each.
+3. the mixed day: 100 people for 60 s reading pages, saving criteria, uploading evidence and calling the API, at a
+   person's pace (``--pace``: 5 s between actions on average, 2.5 to 7.5 s: reading a page, typing a sentence);
+   zero errors required; then the same with no pause at all (the most 100 people can ask: the capacity);
+4. deadline day: 300 people of one campaign saving criteria for 60 s at the same pace.
 
 After each run that saves: every acknowledged save is in the database as acknowledged, the audit trail verifies,
 and the web process logged no error. ``--quick`` runs each for 20 s (the checks are the same). The figures are
@@ -48,8 +49,9 @@ def load(args: argparse.Namespace) -> int:
         plans = [
             ("ceiling", "Ceiling", args.users, seconds // 2, 0.0, "minimal view"),
             ("reads", "Reader", args.users, seconds // 2, 0.0, "page reads"),
-            ("mixed", "Official", args.users, seconds, 0.0, "mixed day"),
-            ("deadline", "DeadlineSaver", args.deadline_users, seconds, 1.0, "deadline day"),
+            ("mixed", "Official", args.users, seconds, args.pace, "mixed day"),
+            ("mixed-flat-out", "Official", args.users, seconds, 0.0, "mixed day, no pause"),
+            ("deadline", "DeadlineSaver", args.deadline_users, seconds, args.pace, "deadline day"),
         ]
         for label, kind, users, length, wait, title in plans:
             started = time.monotonic()
@@ -101,6 +103,8 @@ def main() -> int:
         one.add_argument("--fresh", action="store_true", help="drop the load database and make it again")
         one.add_argument("--users", type=int, default=100, help="people in the reads and mixed runs (100)")
         one.add_argument("--deadline-users", type=int, default=300, help="people saving on deadline day (300)")
+        if name == "load":
+            one.add_argument("--pace", type=float, default=5.0, help="mean seconds between a person's actions (5)")
         if name == "faults":
             one.add_argument("--only", action="append", help="one fault: postgres, redis, worker, storage")
     sub.add_parser("drop", help="drop the load database")

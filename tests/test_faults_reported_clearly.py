@@ -92,6 +92,7 @@ def test_the_health_check_reports_the_database_and_the_cache(monkeypatch):
     monkeypatch.setattr(views.connection, "cursor", lambda: Broken())
     response = client.get("/health/")
     assert response.status_code == 503 and response.json()["database"] == "unavailable"
+    assert response["Retry-After"] == "5"
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from tests.backing_services import (
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "TinCay@2026"  # the demo accounts' (tincay.demo.constants)
+TIMEOUT = 120  # a fresh process's first pages are slow (imports, empty cache), more so on a loaded machine
 
 
 def procfile() -> dict[str, list[str]]:
@@ -126,7 +127,7 @@ def cluster(redis_url, s3_endpoint):
             process.terminate()
         for process in found.processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
                 process.kill()
         with psycopg.connect(admin, autocommit=True) as connection:
@@ -143,7 +144,7 @@ def _cookies(response: requests.Response) -> dict[str, str]:
 
 def test_a_session_opened_on_one_web_process_is_seen_on_the_other(cluster):
     first, second = cluster.webs
-    page = requests.get(f"{first}/accounts/login/", timeout=30)
+    page = requests.get(f"{first}/accounts/login/", timeout=TIMEOUT)
     assert page.status_code == 200, _logs(cluster)
     cookies = _cookies(page)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
@@ -152,17 +153,17 @@ def test_a_session_opened_on_one_web_process_is_seen_on_the_other(cluster):
         data={"csrfmiddlewaretoken": token, "username": "lanhdao", "password": PASSWORD},
         cookies=cookies,
         allow_redirects=False,
-        timeout=30,
+        timeout=TIMEOUT,
     )
     assert signed_in.status_code == 302, signed_in.text[:2000]
     cookies.update(_cookies(signed_in))
     assert "__Host-tincay-session" in cookies  # production's cookie: HTTPS only, this host only
-    profile = requests.get(f"{second}/accounts/profile/", cookies=cookies, allow_redirects=False, timeout=30)
+    profile = requests.get(f"{second}/accounts/profile/", cookies=cookies, allow_redirects=False, timeout=TIMEOUT)
     assert profile.status_code == 200 and "lanhdao" in profile.text
     # static files carry hashed names (collectstatic's manifest) and are cached by browsers for a year
     stylesheet = re.search(r'href="(/static/[^"]+\.css)"', profile.text).group(1)
     assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet)
-    served = requests.get(f"{first}{stylesheet}", timeout=30)
+    served = requests.get(f"{first}{stylesheet}", timeout=TIMEOUT)
     assert served.status_code == 200 and "immutable" in served.headers["Cache-Control"]
     assert "max-age=315360000" in served.headers["Cache-Control"]
 
@@ -183,7 +184,7 @@ def test_a_file_uploaded_to_one_web_process_is_downloaded_from_the_other(cluster
         data={"title": "Quy chế làm việc (bản trên cụm)", "kind": "plan", "issued_on": "2026-02-01"},
         files={"file": ("quy-che.pdf", PDF, "application/pdf")},
         headers=headers,
-        timeout=30,
+        timeout=TIMEOUT,
     )
     assert created.status_code == 201, created.text
     download = requests.get(
@@ -197,24 +198,26 @@ def test_a_file_uploaded_to_one_web_process_is_downloaded_from_the_other(cluster
 def test_a_document_asked_of_one_web_process_is_built_by_a_worker_and_followed_on_the_other(cluster):
     first, second = cluster.webs
     headers = _token(second, "lanhdao")
-    assessments = requests.get(f"{second}/api/v1/assessments/?unit=11413", headers=headers, timeout=30).json()
+    assessments = requests.get(f"{second}/api/v1/assessments/?unit=11413", headers=headers, timeout=TIMEOUT).json()
     rows = assessments["results"] if isinstance(assessments, dict) else assessments
     assessment = next(row["id"] for row in rows if row["unit"] == "11413")
     asked = requests.post(
         f"{second}/api/v1/documents/generated/",
         json={"kind": "self_report", "assessment": assessment},
         headers=headers,
-        timeout=30,
+        timeout=TIMEOUT,
     )
     assert asked.status_code == 202, asked.text
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        detail = requests.get(f"{first}/api/v1/documents/generated/{asked.json()['id']}/", headers=headers, timeout=30)
+        detail = requests.get(
+            f"{first}/api/v1/documents/generated/{asked.json()['id']}/", headers=headers, timeout=TIMEOUT
+        )
         if detail.json()["status"] in ("done", "failed"):
             break
         time.sleep(0.5)
     assert detail.json()["status"] == "done", (detail.json(), _logs(cluster))
-    file = requests.get(f"{first}{detail.json()['download']}", headers=headers, timeout=30)
+    file = requests.get(f"{first}{detail.json()['download']}", headers=headers, timeout=TIMEOUT)
     assert file.status_code == 200 and file.content.startswith(b"PK")
 
 

@@ -6,6 +6,9 @@ Read from the environment, like the application's own settings:
 - ``TINCAY_WEB_WORKERS`` (default: two per core): processes. Each handles ``TINCAY_WEB_THREADS`` requests at once
   (default 4, gthread workers: a request waiting on the database does not hold up the process).
 - ``TINCAY_WEB_TIMEOUT`` (default 60 s): a request running longer is stopped and its worker replaced.
+- ``TINCAY_WEB_KEEPALIVE`` (default 75 s): how long an idle connection is kept open. Longer than the proxy's or load
+  balancer's idle timeout (nginx 60 s, most balancers 60 s), so the proxy closes first: a connection gunicorn
+  closes while the proxy sends a request on it fails that request (the load test saw it with 5 s).
 
 The master loads the application's settings before forking, so a configuration the application refuses (a missing
 secret key, SQLite or local-memory counts in a several-process production) stops gunicorn once with that message,
@@ -35,7 +38,7 @@ threads = _positive("TINCAY_WEB_THREADS", 4)
 worker_class = "gthread"
 timeout = _positive("TINCAY_WEB_TIMEOUT", 60)
 graceful_timeout = 30
-keepalive = 5
+keepalive = _positive("TINCAY_WEB_KEEPALIVE", 75)
 max_requests = 5000  # a worker is replaced now and then, so slow leaks never grow
 max_requests_jitter = 500
 accesslog = env_str("TINCAY_ACCESS_LOG") or None

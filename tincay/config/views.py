@@ -18,7 +18,7 @@ from tincay.assessments.waiting import waiting_on
 from tincay.catalogue import access as catalogue_access
 from tincay.catalogue.choices import VersionStatus
 from tincay.common.errors import NON_FIELD, InvalidInput
-from tincay.common.middleware import DATABASE_AWAY, database_away_response
+from tincay.common.middleware import DATABASE_AWAY, RETRY_SECONDS, database_away_response
 from tincay.orgunits import access as unit_access
 
 
@@ -50,7 +50,9 @@ def health(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DATABASE_AWAY:
-        return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        answer = JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
+        answer["Retry-After"] = str(RETRY_SECONDS)  # like every other 503 of the application
+        return answer
     cache.get("tincay:health")  # a Redis that does not answer marks the cache unavailable for a few seconds
     available = getattr(cache, "available", True)
     return JsonResponse({"status": "ok", "database": "ok", "cache": "ok" if available else "unavailable"})

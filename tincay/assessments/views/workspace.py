@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import BoundField, Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +24,7 @@ from tincay.assessments.models import Assessment, Clarification, CriterionResult
 from tincay.assessments.services import assignments, transitions
 from tincay.assessments.services import results as result_services
 from tincay.assessments.services.errors import ConflictError
-from tincay.assessments.views import saving
+from tincay.assessments.views import controls, saving
 from tincay.common.errors import InvalidInput, add_to_form
 
 
@@ -100,6 +104,8 @@ def indicator_response(
     forms = {r.pk: _form_for(track, r) for r in block.results} if can_edit else {}
     if bound is not None and bound_id in forms:
         forms[bound_id] = bound
+    attach = can_edit and track == "self"
+    documents = list(assessment.unit.documents.order_by("-issued_on", "title")) if attach else []
     codes = list(assessment.campaign.version.indicators.order_by("order").values_list("code", flat=True))
     position = codes.index(code)
     return render(
@@ -113,12 +119,13 @@ def indicator_response(
             "track": track,
             "can_edit": can_edit,
             "forms": forms,
-            "documents": assessment.unit.documents.order_by("-issued_on", "title")
-            if can_edit and track == "self"
-            else [],
+            "form_fields": {pk: _field_rows(form, track) for pk, form in forms.items()},
+            "documents": documents,
+            "document_options": _partial("assessments/_document_options.html", {"documents": documents})
+            if documents
+            else "",
             "can_ask": workflow.can_edit(actor, assessment.state, "scorer"),
             "today": timezone.localdate(),
-            "kinds": DocumentKind.choices,
             "can_answer": workflow.can_edit(actor, assessment.state, "self")
             and assessment.state == State.CLARIFICATION,
             "previous_code": codes[position - 1] if position else None,
@@ -129,9 +136,48 @@ def indicator_response(
             if can_edit
             else {},
             "uploads": {upload_id: upload} if upload is not None else {},
+            "upload_fields": _upload_fields(block.results, upload, upload_id) if attach else {},
         },
         status=status,
     )
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One visible field of a criterion's save form, with what the page asks about it decided once."""
+
+    field: BoundField
+    column: str  # the grid column: narrow for a choice or a value, the whole row otherwise
+    checkbox: bool
+    measured: bool  # the track's measured value: the thresholds and the level go below it
+
+
+def _field_rows(form: Form, track: str | None) -> list[FieldRow]:
+    rows = []
+    for field in form.visible_fields():
+        checkbox = field.widget_type == "checkbox"
+        narrow = getattr(field.field.widget, "input_type", None) == "select" or field.name[-5:] == "value"
+        rows.append(FieldRow(field, "col-sm-4" if narrow else "col-12", checkbox, field.name == f"{track}_value"))
+    return rows
+
+
+_PK = "__pk__"  # where a criterion's pk goes in the fields rendered once for all (as a formset's ``__prefix__``)
+
+
+def _partial(template: str, context: dict[str, Any]) -> SafeString:
+    """A partial rendered once for the whole page, without the template file's closing newline."""
+    return mark_safe(render_to_string(template, context).removesuffix("\n"))  # noqa: S308 - rendered by the engine
+
+
+def _upload_fields(results: list[CriterionResult], upload: Any, upload_id: int | None) -> dict[int, SafeString]:
+    """The fields of each criterion's "Attach evidence" form. Empty, they differ only by the criterion's pk in the
+    ids, so they are rendered once; the refused upload (``upload`` for ``upload_id``) keeps what was typed."""
+    empty = _partial("assessments/_upload_fields.html", {"up": None, "pk": _PK, "kinds": DocumentKind.choices})
+    fields = {r.pk: mark_safe(empty.replace(_PK, str(r.pk))) for r in results}  # noqa: S308 - a pk in escaped HTML
+    if upload_id in fields:
+        context = {"up": upload, "pk": upload_id, "kinds": DocumentKind.choices}
+        fields[upload_id] = _partial("assessments/_upload_fields.html", context)
+    return fields
 
 
 def _form_for(track: str | None, result: CriterionResult, data: Any = None) -> Any:
@@ -139,7 +185,7 @@ def _form_for(track: str | None, result: CriterionResult, data: Any = None) -> A
         return None
     initial = {name: getattr(result, name) for name in result_services.TRACK_FIELDS[track]}
     initial["revision"] = result.revision
-    form = TRACK_FORMS[track](data, initial=initial, prefix=f"r{result.pk}")
+    form = TRACK_FORMS[track](data, initial=initial, prefix=f"r{result.pk}", renderer=controls.RENDERER)
     if result.criterion.type != "performance":
         form.fields.pop(f"{track}_value", None)  # only measured criteria take a value
     return form

@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tincay.assessments.models import Campaign
 from tincay.common.errors import InvalidInput, Refused
@@ -105,9 +106,33 @@ def import_check(*, user: Any, kind: str, upload: Any, campaign: Campaign | None
         run.status, run.progress, run.message = ImportStatus.CHECKING, 0, _("Waiting for the worker to check the file.")
         run.file.save(f"{run.sha256}.upload", ContentFile(data), save=False)
         run.save()
-        transaction.on_commit(lambda: check_import.enqueue(run.pk))
+        transaction.on_commit(
+            lambda: _queue(
+                lambda: check_import.enqueue(run.pk),
+                run.pk,
+                ImportStatus.CHECKING,
+                ImportStatus.FAILED,
+                gettext_lazy(
+                    "The job queue could not be reached, so the file was not checked and nothing was imported. "
+                    "Check the file again in a few minutes."
+                ),
+            )
+        )
         return run
     return _check(run, data)
+
+
+def _queue(enqueue: Any, run_id: int, waiting: str, back_to: str, message: Any) -> bool:
+    """Hand a run's job to the queue. When the queue cannot take it (Redis down), the run leaves its waiting
+    status for ``back_to`` with ``message``, so that the person sees what to do instead of a run that never moves
+    (the request that asked is not failed for a fault that is not theirs)."""
+    try:
+        enqueue()
+    except Exception as error:  # whatever the backend raises: the queue is away, not the request's fault
+        logger.warning("import run %s was not queued (%s: %s)", run_id, type(error).__name__, error)
+        ImportRun.objects.filter(pk=run_id, status=waiting).update(status=back_to, progress=0, message=str(message))
+        return False
+    return True
 
 
 def _check(run: ImportRun, data: bytes) -> ImportRun:
@@ -214,7 +239,18 @@ def import_start(*, user: Any, run: ImportRun, upload: Any = None) -> ImportRun:
     if not claimed:
         raise InvalidInput(_("This import has already started."))
     run.status, run.progress, run.message = ImportStatus.QUEUED, 0, waiting
-    transaction.on_commit(lambda: run_import.enqueue(run.pk, user.pk))
+    transaction.on_commit(
+        lambda: _queue(
+            lambda: run_import.enqueue(run.pk, user.pk),
+            run.pk,
+            ImportStatus.QUEUED,
+            ImportStatus.CHECKED,
+            gettext_lazy(
+                "The job queue could not be reached, so nothing was imported; the check still holds. "
+                "Start the import again in a few minutes."
+            ),
+        )
+    )
     return run
 
 
