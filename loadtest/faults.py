@@ -183,6 +183,27 @@ def _finish(stack: Stack, label: str, process: subprocess.Popen, probe: Probe) -
     }
 
 
+def _problems(
+    found: dict,
+    other: list[str],
+    *,
+    window: Counter | None = None,
+    answered: tuple[str, ...] = (" 200",),
+    checks: tuple[tuple[bool, str], ...] = (),
+    more: tuple[str, ...] | list[str] = (),
+) -> list[str]:
+    """A fault's problems, in this order: the locust failures it does not allow (``other``), the saves not stored as
+    acknowledged, what the probe saw in ``window`` other than ``answered``, the message of each check ``(holds,
+    message)`` that does not hold, then ``more``."""
+    return [
+        *other,
+        *found["save_differences"],
+        *([] if window is None else [f"probe saw {k} ×{n}" for k, n in window.items() if not k.endswith(answered)]),
+        *[message for holds, message in checks if not holds],
+        *more,
+    ]
+
+
 def postgres(stack: Stack, users: int) -> dict:
     version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
     process, probe = _under_load(stack, "postgres", users)
@@ -206,13 +227,16 @@ def postgres(stack: Stack, users: int) -> dict:
         locust_failures_allowed=allowed,
         locust_failures_other=other,
     )
-    found["problems"] = [
-        *other,
-        *found["save_differences"],
-        *[f"probe saw {k} ×{n}" for k, n in window.items() if not k.endswith((" 200", " 503"))],
-        *([] if found["page_ok_after_restart_s"] is not None else ["no page answered 200 after the restart"]),
-        *([] if restart.returncode == 0 else [f"pg_ctlcluster failed: {found['restart_output']}"]),
-    ]
+    found["problems"] = _problems(
+        found,
+        other,
+        window=window,
+        answered=(" 200", " 503"),
+        checks=(
+            (found["page_ok_after_restart_s"] is not None, "no page answered 200 after the restart"),
+            (restart.returncode == 0, f"pg_ctlcluster failed: {found['restart_output']}"),
+        ),
+    )
     return found
 
 
@@ -244,14 +268,16 @@ def redis(stack: Stack, users: int) -> dict:
         workers_alive_after=workers_alive,
         locust_failures_other=other,
     )
-    found["problems"] = [
-        *other,
-        *found["save_differences"],
-        *[f"probe saw {k} ×{n}" for k, n in window.items() if not k.endswith(" 200")],
-        *([] if asked.status_code == 202 else [f"document asked during the outage: {asked.status_code}"]),
-        *([] if detail.get("status") == "done" else [f"document after the outage: {detail}"]),
-        *[f"{name} stopped" for name, alive in workers_alive.items() if not alive],
-    ]
+    found["problems"] = _problems(
+        found,
+        other,
+        window=window,
+        checks=(
+            (asked.status_code == 202, f"document asked during the outage: {asked.status_code}"),
+            (detail.get("status") == "done", f"document after the outage: {detail}"),
+        ),
+        more=[f"{name} stopped" for name, alive in workers_alive.items() if not alive],
+    )
     return found
 
 
@@ -309,14 +335,16 @@ def worker(stack: Stack, users: int) -> dict:
         download_is_pdf=bool(download is not None and download.content.startswith(b"%PDF")),
         locust_failures_other=other,
     )
-    found["problems"] = [
-        *other,
-        *found["save_differences"],
-        *([] if killed_at is not None else ["the build never showed as running: nothing was killed"]),
-        *([] if detail.get("status") == "done" else [f"document after the kill: {detail}"]),
-        *([] if found["download_is_pdf"] else ["the document could not be downloaded as a PDF"]),
-        *([] if len(documents) == 1 else [f"{len(documents)} document files stored, expected 1: {documents}"]),
-    ]
+    found["problems"] = _problems(
+        found,
+        other,
+        checks=(
+            (killed_at is not None, "the build never showed as running: nothing was killed"),
+            (detail.get("status") == "done", f"document after the kill: {detail}"),
+            (found["download_is_pdf"], "the document could not be downloaded as a PDF"),
+            (len(documents) == 1, f"{len(documents)} document files stored, expected 1: {documents}"),
+        ),
+    )
     return found
 
 
@@ -347,13 +375,15 @@ def storage(stack: Stack, users: int) -> dict:
         locust_uploads_refused=allowed,
         locust_failures_other=other,
     )
-    found["problems"] = [
-        *other,
-        *found["save_differences"],
-        *[f"probe saw {k} ×{n}" for k, n in window.items() if not k.endswith(" 200")],
-        *([] if during and refused_clearly == len(during) else [f"uploads during the cut: {during}"]),
-        *([] if all(status == 302 for status, _m, _k in after) else [f"uploads after the cut: {after}"]),
-    ]
+    found["problems"] = _problems(
+        found,
+        other,
+        window=window,
+        checks=(
+            (bool(during) and refused_clearly == len(during), f"uploads during the cut: {during}"),
+            (all(status == 302 for status, _m, _k in after), f"uploads after the cut: {after}"),
+        ),
+    )
     return found
 
 

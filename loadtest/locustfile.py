@@ -7,15 +7,23 @@ colleague's conflict. The kinds:
 
 - ``Official``: the mixed day (pages read, criteria saved, evidence uploaded, the API read), at the pace the
   ``TINCAY_LOAD_WAIT`` seconds between actions give (0: as fast as the server answers);
-- ``Reader``: the two pages an official reads most (the assessment and an indicator), no pause;
-- ``Ceiling``: the minimal view ``/_load/ceiling/`` (``loadtest.settings``), no pause;
+- ``Reader``: the two pages an official reads most (the assessment and an indicator), no pause, in a browser that
+  keeps the pages it got and asks whether they changed (``If-None-Match``; a 304 is counted as ``<page> (304)``);
+  ``FirstReader``: the same with nothing kept, every page drawn;
+- ``Ceiling``: the minimal view ``/_load/ceiling/`` (``loadtest.settings``), no pause; ``SignedIn``: the least a
+  signed-in page does (``/_load/signed-in/``: the session read and the person loaded), no pause;
 - ``DeadlineSaver``: deadline day, only criterion saves, everyone in the same campaign.
+
+At a pace, each person's first action comes at a random moment of their first pause, as people who work on their
+own do, rather than everyone at the run's first instant (a burst that no real day has and that the run would
+measure as its slowest seconds).
 
 A save that fails for any reason (an error status, a dropped connection) is sent again with the same content and
 revision until the server takes it, as the autosave does; the server takes a repeat of a save it already holds
 without a conflict. ``TINCAY_LOAD_LEDGER`` names a file where each person's last acknowledged content per criterion
 is written at the end, so that ``python -m loadtest`` can compare it with the database (nothing lost, nothing
-half-written).
+half-written). ``TINCAY_LOAD_HELD`` names the file where the browsers' kept pages (their ETags) are read at the start
+and written at the end, so a person's browser keeps its pages from one run to the next, as a real one does.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import threading
 import time
 from itertools import count
 
+import gevent
 from locust import FastHttpUser, between, constant, events, task
 
 PLAN = json.loads(open(os.environ["TINCAY_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115 - read once
@@ -45,6 +54,10 @@ REVISION = re.compile(rb'name="r\d+-revision" value="(\d+)"')  # the stored revi
 _numbers = count()
 _lock = threading.Lock()
 LEDGER: dict[str, dict[str, dict]] = {}  # username → result id → last content the server acknowledged
+HELD_FILE = os.environ.get("TINCAY_LOAD_HELD", "")  # the browsers' kept pages, from one run to the next
+HELD: dict[str, dict[str, str]] = (
+    json.loads(open(HELD_FILE, encoding="utf-8").read()) if HELD_FILE and os.path.exists(HELD_FILE) else {}  # noqa: SIM115
+)
 
 
 def _pace():
@@ -85,19 +98,34 @@ class _Person(FastHttpUser):
         self.post_headers = {"Cookie": self.cookie, "X-CSRFToken": self.person["csrf"], "HX-Request": "true"}
         self.api_headers = {"Authorization": f"Token {self.person['token']}", "Accept": "application/json"}
         self.results = {r["id"]: dict(r) for r in self.person["results"]}
+        self.held = HELD.setdefault(self.person["username"], {})  # url → the ETag of the copy their browser holds
         LEDGER.setdefault(self.person["username"], {})
+        if WAIT > 0:  # people do not all click at the run's first instant: each starts somewhere in a pause
+            gevent.sleep(random.uniform(0, WAIT))  # noqa: S311 - load pattern, not security
+
+    keeps_pages = True  # a browser: it keeps the pages it got and asks whether they changed (If-None-Match)
+
+    def page(self, url: str, name: str) -> None:
+        """A page read; a page the browser holds and the server confirms is counted as ``<name> (304)``."""
+        held = self.held.get(url) if self.keeps_pages else None
+        headers = {**self.page_headers, "If-None-Match": held} if held else self.page_headers
+        with self.client.get(url, headers=headers, name=name, catch_response=True) as response:
+            if response.status_code == 304 and held:
+                response.request_meta["name"] = f"{name} (304)"
+                response.success()
+            elif response.status_code == 200:
+                if self.keeps_pages and response.headers.get("ETag"):
+                    self.held[url] = response.headers["ETag"]
+                response.success()
+            else:
+                response.failure(f"{response.status_code}: {(response.text or '')[:120]}")
 
     def read_assessment(self) -> None:
-        url = f"/assessments/{self.person['assessment']}/"
-        self.client.get(url, headers=self.page_headers, name="page: assessment")
+        self.page(f"/assessments/{self.person['assessment']}/", "page: assessment")
 
     def read_indicator(self) -> None:
         result = random.choice(self.person["results"])  # noqa: S311 - load pattern, not security
-        self.client.get(
-            f"/assessments/{self.person['assessment']}/indicators/{result['indicator']}/",
-            headers=self.page_headers,
-            name="page: indicator",
-        )
+        self.page(f"/assessments/{self.person['assessment']}/indicators/{result['indicator']}/", "page: indicator")
 
     def save_criterion(self) -> None:
         """One autosave of one criterion, sent again until the server takes it (at most a minute)."""
@@ -198,12 +226,26 @@ class Reader(_Person):
         self.read_assessment()
 
 
+class FirstReader(Reader):
+    """Page reads with no copy kept: every page drawn, as on a first visit or in a browser that keeps nothing."""
+
+    keeps_pages = False
+
+
 class Ceiling(_Person):
     wait_time = constant(0)
 
     @task
     def ceiling(self) -> None:
         self.client.get("/_load/ceiling/", headers=self.page_headers, name="ceiling: minimal view")
+
+
+class SignedIn(_Person):
+    wait_time = constant(0)
+
+    @task
+    def signed_in(self) -> None:  # the cost every signed-in page pays before its own work
+        self.client.get("/_load/signed-in/", headers=self.page_headers, name="ceiling: signed-in view")
 
 
 class DeadlineSaver(_Person):
@@ -220,3 +262,6 @@ def _write_ledger(environment, **kwargs) -> None:
     if path:
         with open(path, "w", encoding="utf-8") as out:
             json.dump(LEDGER, out, ensure_ascii=False)
+    if HELD_FILE:
+        with open(HELD_FILE, "w", encoding="utf-8") as out:
+            json.dump(HELD, out)

@@ -77,6 +77,7 @@ def start_locust(
         "TINCAY_LOAD_PLAN": str(stack.work / "plan.json"),
         "TINCAY_LOAD_WAIT": str(wait),
         "TINCAY_LOAD_LEDGER": str(stack.work / f"{label}_ledger.json"),
+        "TINCAY_LOAD_HELD": str(stack.work / "held.json"),
     }
     log = open(stack.work / f"{label}_locust.log", "w")  # noqa: SIM115 - closed when the run ends
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, text=True)  # noqa: S603

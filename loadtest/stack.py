@@ -40,9 +40,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def answers(port: int) -> bool:
+def answers(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
+    """Whether something accepts a connection on ``host:port``."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        with socket.create_connection((host, port), timeout=timeout):
             return True
     except OSError:
         return False
@@ -60,6 +61,7 @@ def wait_for(port: int, process: subprocess.Popen | None = None, seconds: float 
 
 
 def procfile() -> dict[str, list[str]]:
+    """The process types of deploy/Procfile, as argument lists."""
     kinds = {}
     for line in (ROOT / "deploy" / "Procfile").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -236,8 +238,11 @@ def _drop_and_create(create: bool) -> None:
 
 
 @contextlib.contextmanager
-def stack(*, users: int, fresh: bool = False, storage: str = "local", claim_seconds: int = 600) -> Iterator[Stack]:
-    """The stack, seeded for ``users`` people (the plan is ``work/plan.json``); stopped on the way out."""
+def stack(
+    *, users: int, fresh: bool = False, storage: str = "local", claim_seconds: int = 600, web: dict | None = None
+) -> Iterator[Stack]:
+    """The stack, seeded for ``users`` people (the plan is ``work/plan.json``); stopped on the way out. ``web``:
+    more settings for the web process (``TINCAY_WEB_WORKERS``, ``TINCAY_WEB_THREADS``)."""
     work = Path(tempfile.mkdtemp(prefix="tincay-load-"))
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("TINCAY_", "DJANGO_")) and k != "DATABASE_URL"}
     redis_port = free_port()
@@ -257,6 +262,7 @@ def stack(*, users: int, fresh: bool = False, storage: str = "local", claim_seco
         "TINCAY_DATA_DIR": str(work / "data"),
         "TINCAY_BIND": f"127.0.0.1:{free_port()}",
         "PYTHONUNBUFFERED": "1",
+        **(web or {}),
     }
     new = fresh or not _database_exists()
     env.update(_keys(new))

@@ -11,6 +11,11 @@ def ceiling(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """The least a signed-in page does: the session read and the person loaded, nothing else."""
+    return HttpResponse(str(request.user.pk).encode(), content_type="text/plain")
+
+
 handler404 = product.handler404
 handler500 = product.handler500
-urlpatterns = [path("_load/ceiling/", ceiling), *product.urlpatterns]
+urlpatterns = [path("_load/ceiling/", ceiling), path("_load/signed-in/", signed_in), *product.urlpatterns]

@@ -12,17 +12,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from loadtest.stack import answers, free_port, wait_for
 
 REQUIRED = os.environ.get("TINCAY_REQUIRE_SCALEOUT") == "1"
 
@@ -34,29 +35,26 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def burst(work: Callable[..., object], calls: Iterable[tuple]) -> None:
+    """Call ``work`` once for each argument tuple of ``calls``, each in a thread of its own, every thread started
+    before any is waited for; back when all have ended (or after a minute's wait for each)."""
+    threads = [threading.Thread(target=work, args=args) for args in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
 
 
-def reachable(host: str, port: int, timeout: float = 0.5) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def wait_for_port(host: str, port: int, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if reachable(host, port):
-            return
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the process serving {host}:{port} stopped (exit {process.returncode})")
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing answers on {host}:{port} after {seconds} s")
+@pytest.fixture
+def tasks_redis_down() -> dict:
+    """The TASKS setting of a Redis queue at an address where nothing answers (``override_settings(TASKS=...)``)."""
+    return {
+        "default": {
+            "BACKEND": "django_tasks_redis.RedisTaskBackend",
+            "QUEUES": ["default"],
+            "OPTIONS": {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "REDIS_SOCKET_CONNECT_TIMEOUT": 1},
+        }
+    }
 
 
 def unique(prefix: str) -> str:
@@ -69,7 +67,7 @@ def _named(variable: str, default_port: int) -> str | None:
     named = os.environ.get(variable)
     if named:
         parsed = urlparse(named)
-        if not reachable(parsed.hostname or "127.0.0.1", parsed.port or default_port):
+        if not answers(parsed.port or default_port, parsed.hostname or "127.0.0.1"):
             unavailable(f"{variable}={named} does not answer")
     return named or None
 
@@ -79,7 +77,7 @@ def _private(command: list[str], port: int) -> Iterator[None]:
     """Run a server of our own on ``port`` for as long as the block lasts."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for_port("127.0.0.1", port, process)
+        wait_for(port, process, seconds=30)
         yield
     finally:
         process.terminate()
@@ -157,7 +155,7 @@ def postgres_admin_url() -> str:
     """A PostgreSQL URL with the right to create databases (TINCAY_TEST_PG_URL, else the local server)."""
     url = os.environ.get("TINCAY_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     parsed = urlparse(url)
-    if not reachable(parsed.hostname or "127.0.0.1", parsed.port or 5432):
+    if not answers(parsed.port or 5432, parsed.hostname or "127.0.0.1"):
         unavailable(f"no PostgreSQL at {parsed.hostname}:{parsed.port or 5432} (set TINCAY_TEST_PG_URL)")
     return url
 

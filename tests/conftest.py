@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
+from tests.backing_services import tasks_redis_down  # noqa: F401 - a fixture for every test module
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Property tests: thorough in CI, light on a developer's machine (HYPOTHESIS_PROFILE overrides).

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.utils import translation
 
-from tests.backing_services import unique
+from tests.backing_services import burst, unique
 from tincay.common.errors import InvalidInput
 from tincay.rollout.services import preparation as services
 from tincay.rollout.services.preparation import checks, training
@@ -71,11 +71,7 @@ def test_a_burst_of_guesses_cannot_pass_more_than_the_limit(shared, thread_conne
         finally:
             connection.close()  # this thread's own connection
 
-    threads = [threading.Thread(target=guess, args=(code,)) for code in guesses]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    burst(guess, [(code,) for code in guesses])
     looked_up = [a for a in answers if "not known" in a]
     refused = [a for a in answers if "Too many wrong codes" in a]
     assert (len(looked_up), len(refused)) == (checks.CODE_GUESS_LIMIT, BURST - checks.CODE_GUESS_LIMIT)

@@ -8,7 +8,8 @@ import pytest
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 
-from tests.backing_services import free_port, unique
+from loadtest.stack import free_port
+from tests.backing_services import unique
 from tincay.common import cache as resilient
 from tincay.common.cache import ResilientRedisCache
 

@@ -17,7 +17,6 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.backing_services import free_port
 from tests.document_fixtures import document_campaign, made
 from tincay.common.errors import Refused
 from tincay.reports import generation
@@ -27,17 +26,6 @@ from tincay.reports.tasks import build_generated_file
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MINUTE = dt.timedelta(minutes=1)
-
-
-def _redis_down() -> dict:
-    """The Redis queue, at an address where nothing answers."""
-    return {
-        "default": {
-            "BACKEND": "django_tasks_redis.RedisTaskBackend",
-            "QUEUES": ["default"],
-            "OPTIONS": {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "REDIS_SOCKET_CONNECT_TIMEOUT": 1},
-        }
-    }
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +62,13 @@ def _stored() -> set[str]:
 
 
 def test_a_request_while_the_queue_is_down_is_answered_and_built_once_the_queue_is_back(
-    world, users, client_for, django_capture_on_commit_callbacks, caplog
+    world, users, tasks_redis_down, client_for, django_capture_on_commit_callbacks, caplog
 ):
     _campaign, own, _other = world
     form = {"assessment": own.pk, "kind": "decision", "fmt": "docx", "number": "12"}
     with (
         caplog.at_level(logging.WARNING, logger="tincay.reports.generation"),
-        override_settings(TASKS=_redis_down()),
+        override_settings(TASKS=tasks_redis_down),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client_for("lanhdao").post("/reports/documents/new/", form)
@@ -91,7 +79,7 @@ def test_a_request_while_the_queue_is_down_is_answered_and_built_once_the_queue_
     assert "<progress" in client_for("lanhdao").get("/reports/documents/").content.decode()  # shown as waiting
 
     later = generated.requested_at + generation.REQUEUE_AFTER
-    with override_settings(TASKS=_redis_down()):  # still down: the sweep stops at once and leaves the file waiting
+    with override_settings(TASKS=tasks_redis_down):  # still down: the sweep stops at once and leaves the file waiting
         assert generated_files_requeue(actor="worker", now=later) == {"queued": 0, "failed": 0, "refused": 1}
     generated.refresh_from_db()
     assert generated.status == JobStatus.QUEUED and generated.enqueued_at is None
@@ -103,13 +91,15 @@ def test_a_request_while_the_queue_is_down_is_answered_and_built_once_the_queue_
     assert generated.options["number"] == 12
 
 
-def test_the_api_answers_202_while_the_queue_is_down(world, users, django_capture_on_commit_callbacks):
+def test_the_api_answers_202_while_the_queue_is_down(
+    world, users, tasks_redis_down, django_capture_on_commit_callbacks
+):
     from rest_framework.test import APIClient
 
     _campaign, own, _other = world
     client = APIClient()
     client.force_authenticate(users["dieuphoi"])
-    with override_settings(TASKS=_redis_down()), django_capture_on_commit_callbacks(execute=True):
+    with override_settings(TASKS=tasks_redis_down), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/api/v1/documents/generated/", {"kind": "self_report", "assessment": own.pk}, format="json"
         )

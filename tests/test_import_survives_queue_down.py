@@ -8,7 +8,6 @@ from django.test import override_settings
 from django.utils import translation
 
 from tests.assessment_fixtures import module_campaign
-from tests.backing_services import free_port
 from tests.import_fixtures import HEADER, codes, results_row, stored, upload, xlsx
 from tincay.reports.imports import service
 from tincay.reports.models import ImportRun
@@ -27,29 +26,20 @@ def _data(campaign) -> bytes:
     return xlsx(HEADER, [results_row("11413", code, level="Xanh") for code in codes(own, "management", 2)])
 
 
-def _queue_down():
-    """The Redis queue, at an address where nothing answers."""
-    return override_settings(
-        TASKS={
-            "default": {
-                "BACKEND": "django_tasks_redis.RedisTaskBackend",
-                "QUEUES": ["default"],
-                "OPTIONS": {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "REDIS_SOCKET_CONNECT_TIMEOUT": 1},
-            }
-        }
-    )
-
-
 @pytest.mark.django_db
 def test_starting_an_import_while_the_queue_is_down_keeps_the_check(
-    campaign, users, django_capture_on_commit_callbacks
+    campaign, users, tasks_redis_down, django_capture_on_commit_callbacks
 ):
     run = service.import_check(
         user=users["dieuphoi"], campaign=campaign, kind="results", upload=upload(_data(campaign))
     )
     assert run.status == "checked"
     before = stored(campaign)
-    with _queue_down(), translation.override("vi"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        override_settings(TASKS=tasks_redis_down),
+        translation.override("vi"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         service.import_start(user=users["dieuphoi"], run=run)  # no exception reaches the request
     run.refresh_from_db()
     assert run.status == "checked" and "hàng đợi" in run.message
@@ -61,10 +51,14 @@ def test_starting_an_import_while_the_queue_is_down_keeps_the_check(
 
 @pytest.mark.django_db
 def test_a_large_file_sent_while_the_queue_is_down_says_to_check_again(
-    campaign, users, monkeypatch, django_capture_on_commit_callbacks
+    campaign, users, tasks_redis_down, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(service, "_inline_bytes", lambda: 0)  # every file is checked in the worker
-    with _queue_down(), translation.override("vi"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        override_settings(TASKS=tasks_redis_down),
+        translation.override("vi"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         run = service.import_check(
             user=users["dieuphoi"], campaign=campaign, kind="results", upload=upload(_data(campaign))
         )

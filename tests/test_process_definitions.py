@@ -8,7 +8,7 @@ import re
 import shlex
 from pathlib import Path
 
-from tests.test_scaleout_processes import procfile
+from loadtest.stack import procfile
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 UNITS = {"web": "tincay-web@.service", "worker": "tincay-worker@.service", "clock": "tincay-clock.service"}

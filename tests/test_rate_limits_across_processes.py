@@ -11,7 +11,8 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from tests.backing_services import free_port, unique
+from loadtest.stack import free_port
+from tests.backing_services import burst, unique
 from tincay.common.ratelimit import hit
 
 
@@ -45,11 +46,7 @@ def test_a_burst_of_simultaneous_requests_is_counted_in_full(shared):
             if hit(["burst"], limit=25, window=60) is None:
                 allowed.append(1)
 
-    threads = [threading.Thread(target=flood) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    burst(flood, [()] * 8)
     assert len(allowed) == 25  # 80 tries from 8 threads at once: exactly the limit
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -21,29 +20,13 @@ import psycopg
 import pytest
 import requests
 
-from tests.backing_services import (
-    S3_CREDENTIALS,
-    free_port,
-    postgres_admin_url,
-    s3_bucket,
-    unique,
-    wait_for_port,
-)
+from loadtest.stack import free_port, procfile, wait_for
+from tests.backing_services import S3_CREDENTIALS, postgres_admin_url, s3_bucket, unique
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "TinCay@2026"  # the demo accounts' (tincay.demo.constants)
 TIMEOUT = 120  # a fresh process's first pages are slow (imports, empty cache), more so on a loaded machine
-
-
-def procfile() -> dict[str, list[str]]:
-    """The process types of deploy/Procfile, as argument lists."""
-    kinds = {}
-    for line in (ROOT / "deploy" / "Procfile").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, command = line.split(":", 1)
-            kinds[name.strip()] = shlex.split(command)
-    return kinds
 
 
 @dataclass
@@ -120,7 +103,7 @@ def cluster(redis_url, s3_endpoint):
                 found.webs.append(f"http://127.0.0.1:{port}")
         for web, process in zip(found.webs, found.processes, strict=False):
             port = int(web.rsplit(":", 1)[1])
-            wait_for_port("127.0.0.1", port, process, seconds=60)
+            wait_for(port, process, seconds=60)
         yield found
     finally:
         for process in found.processes:

@@ -9,7 +9,8 @@ import os
 import subprocess
 import sys
 
-from tests.backing_services import free_port, venv_bin
+from loadtest.stack import free_port
+from tests.backing_services import venv_bin
 
 BASE = {
     "TINCAY_ENV": "production",

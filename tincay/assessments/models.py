@@ -16,6 +16,7 @@ from tincay.assessments.choices import (
     State,
     Visibility,
 )
+from tincay.audit.scopes import unit_scope
 from tincay.common.fields import StoredDecimalField
 from tincay.common.models import TimeStampedModel
 
@@ -101,6 +102,10 @@ class Assessment(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.unit} · {self.campaign.code}"
 
+    def change_scopes(self) -> tuple[str, ...]:
+        """Its unit's pages (``tincay.audit.scopes``)."""
+        return (unit_scope(self.unit_id),)
+
 
 class IndicatorAssignment(models.Model):
     """The focal point gives an indicator to a department and/or a person of the unit."""
@@ -170,6 +175,10 @@ class CriterionResult(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment_id}:{self.criterion_id}"
 
+    def change_scopes(self) -> tuple[str, ...]:
+        """Its assessment's unit's pages (``tincay.audit.scopes``)."""
+        return (unit_scope(self.assessment.unit_id),)
+
 
 class Document(TimeStampedModel):
     """An entry of a unit's evidence register (tài liệu kiểm chứng), reusable across criteria and campaigns."""
@@ -203,6 +212,10 @@ class Document(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    def change_scopes(self) -> tuple[str, ...]:
+        """Its unit's pages: a document is evidence only within its unit (``tincay.audit.scopes``)."""
+        return (unit_scope(self.unit_id),)
 
 
 class EvidenceLink(models.Model):

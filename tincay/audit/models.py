@@ -63,3 +63,19 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
+
+
+class ChangeMark(models.Model):
+    """The last change of one scope (``tincay.audit.scopes``): a new random value with every audited write that
+    touches it, written under the audit trail's append lock in the write's own transaction, so a mark is never
+    ahead of the data nor behind it. Pages compare it, instead of drawing themselves again, to answer 304."""
+
+    scope = models.CharField(max_length=80, primary_key=True)
+    mark = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("change mark")
+        verbose_name_plural = _("change marks")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.mark}"

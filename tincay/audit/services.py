@@ -1,11 +1,14 @@
 """Writing audit events. Every service that changes data calls :func:`record` explicitly.
 
 Each event is signed with the current audit key (``TINCAY_AUDIT_KEYS``, parsed once): an append costs
-the same queries as before keys existed (on PostgreSQL the advisory lock, then the last hash, then the insert).
+the same queries as before keys existed (on PostgreSQL the advisory lock, then the last hash, then the insert), and
+one more for the change marks of the pages it touches (``tincay.audit.scopes``).
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,16 +20,22 @@ from django.utils import timezone
 from tincay.audit import chain, checkpoints
 from tincay.audit.checkpoints import Checkpoint
 from tincay.audit.keys import configured_keyring
-from tincay.audit.models import AuditEvent
+from tincay.audit.models import AuditEvent, ChangeMark
+from tincay.audit.scopes import scopes_of
 from tincay.audit.selectors import TrailCheck, audit_trail_check
 
 _LOCK_KEY = 18091  # advisory lock id that serialises appends on PostgreSQL
 
 
-def _last_hash() -> str:
+def _lock() -> None:
+    """The append lock, held to the end of the transaction (SQLite has one writer at a time anyway)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def _last_hash() -> str:
+    _lock()
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     return last or chain.GENESIS
 
@@ -43,8 +52,10 @@ def record(
     before: Any = None,
     after: Any = None,
     reason: str = "",
+    scopes: Iterable[str] = (),
 ) -> AuditEvent:
-    """Append one event, linked to the previous one by its hash and signed with the current key."""
+    """Append one event, linked to the previous one by its hash and signed with the current key, and move the
+    change marks of the scopes it touches: ``scopes``, else the object's (``tincay.audit.scopes``)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -65,6 +76,7 @@ def record(
     }
     keyring = configured_keyring()
     key_id = keyring.current_id
+    touched = tuple(scopes) or scopes_of(obj)  # before the lock: an object may read its unit
     prev_hash = _last_hash()
     event = AuditEvent(
         created_at=fields["created_at"],
@@ -82,7 +94,26 @@ def record(
         key_id=key_id,
     )
     event.save()
+    _move_marks(touched)
     return event
+
+
+def _move_marks(scopes: Iterable[str]) -> None:
+    """A new mark for each scope. Called under the append lock: marks are written one transaction at a time, so
+    two writers never wait on each other's mark row (and never deadlock on them)."""
+    ChangeMark.objects.bulk_create(
+        [ChangeMark(scope=scope, mark=secrets.token_hex(16)) for scope in sorted(set(scopes))],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["mark"],
+    )
+
+
+@transaction.atomic
+def changed(scopes: Iterable[str]) -> None:
+    """Move the marks of a write that has no audit event of its own (a reference-data loader, say)."""
+    _lock()
+    _move_marks(scopes)
 
 
 def audit_checkpoint_write(

@@ -22,7 +22,7 @@ from tincay.assessments.models import Assessment, Campaign
 from tincay.assessments.services import campaigns, evidence, imports, results, transitions
 from tincay.catalogue.models import Criterion
 from tincay.catalogue.selectors import version_by_ref
-from tincay.demo.constants import BASE_VERSION, DEMO_PASSWORD, REVISION, not_applicable_reason
+from tincay.demo.constants import BASE_VERSION, DEADLINES_2026, DEMO_PASSWORD, REVISION, not_applicable_reason
 from tincay.demo.documents import DOCUMENTS, DemoDocument
 from tincay.orgunits import services as unit_services
 from tincay.orgunits.models import AdminUnit
@@ -200,12 +200,7 @@ def seed_current_campaign(actor: Any, people: dict[str, Any]) -> Campaign:
         title_en="Reliable local government assessment 2026 (demo data)",
         version=version_by_ref(*REVISION),  # new campaigns use the revised base set
         owner_unit=city,
-        deadlines={
-            "self_assessment_due": dt.date(2026, 12, 15),
-            "scoring_due": dt.date(2027, 1, 31),
-            "appraisal_due": dt.date(2027, 2, 28),
-            "publication_due": dt.date(2027, 3, 31),
-        },
+        deadlines=dict(DEADLINES_2026),
         units=units,
         baseline=Campaign.objects.filter(code=PILOT_CODE).first(),
     )

@@ -1,5 +1,7 @@
 """Shared demo values."""
 
+import datetime as dt
+
 DEMO_PASSWORD = "TinCay@2026"  # noqa: S105 - demo accounts only; seed_demo refuses to run in production
 
 # "Not applicable" in the demo: only where the criterion can plausibly not apply to that unit, never at random.
@@ -62,3 +64,11 @@ POPULATIONS: dict[str, int] = {
 
 BASE_VERSION = ("tcvn-iso-18091", "2020")  # the 2023 pilot was run on it and keeps it
 REVISION = ("tcvn-iso-18091", "2020-sua-doi-1")  # revision 1 (2026): the demo's new campaigns and local draft
+
+# The deadlines of the 2026 campaigns: the demo's current campaign and the load-test campaign.
+DEADLINES_2026: dict[str, dt.date] = {
+    "self_assessment_due": dt.date(2026, 12, 15),
+    "scoring_due": dt.date(2027, 1, 31),
+    "appraisal_due": dt.date(2027, 2, 28),
+    "publication_due": dt.date(2027, 3, 31),
+}

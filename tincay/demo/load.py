@@ -13,7 +13,6 @@ never someone else's conflict).
 
 from __future__ import annotations
 
-import datetime as dt
 from importlib import import_module
 from typing import Any
 
@@ -27,7 +26,7 @@ from tincay.accounts.tokens import api_token_issue
 from tincay.assessments.models import Campaign, CriterionResult
 from tincay.assessments.services import campaigns
 from tincay.catalogue.selectors import version_by_ref
-from tincay.demo.constants import REVISION
+from tincay.demo.constants import DEADLINES_2026, REVISION
 from tincay.orgunits import services as unit_services
 from tincay.orgunits.choices import Level
 from tincay.orgunits.models import AdminUnit, Membership
@@ -51,12 +50,7 @@ def _campaign(admin: Any, units: list[AdminUnit]) -> Campaign:
         title_en="Load-test assessment 2026 (test data)",
         version=version_by_ref(*REVISION),
         owner_unit=None,
-        deadlines={
-            "self_assessment_due": dt.date(2026, 12, 15),
-            "scoring_due": dt.date(2027, 1, 31),
-            "appraisal_due": dt.date(2027, 2, 28),
-            "publication_due": dt.date(2027, 3, 31),
-        },
+        deadlines=dict(DEADLINES_2026),
         units=units,
     )
 

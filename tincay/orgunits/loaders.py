@@ -17,6 +17,8 @@ import yaml
 from django.db import transaction
 from django.db.models import F, Q
 
+from tincay.audit import services as audit
+from tincay.audit.scopes import ALL
 from tincay.orgunits.choices import LEVEL_OF_KIND, EventKind, Level, LinkRole
 from tincay.orgunits.models import AdminUnit, LineageEvent, LineageLink
 
@@ -246,6 +248,7 @@ def load_current(path: Path = CURRENT_FILE) -> LoadReport:
     ]
     report = LoadReport()
     _upsert(specs, report)
+    audit.changed([ALL])  # units' names and history are on every page: no browser keeps an older copy
     return report
 
 
@@ -323,6 +326,7 @@ def load_legacy(path: Path = LEGACY_FILE) -> LoadReport:
     _drop_bulk_events_of_curated(curated, source, report)
     _load_events(events, report)
     _narrow_to_parents(report)
+    audit.changed([ALL])  # units' names and history are on every page: no browser keeps an older copy
     return report
 
 
@@ -468,4 +472,5 @@ def load_history(path: Path = PILOT_FILE) -> LoadReport:
         )
     _load_events(events, report)
     _narrow_to_parents(report)
+    audit.changed([ALL])  # units' names and history are on every page: no browser keeps an older copy
     return report

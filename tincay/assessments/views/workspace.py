@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tincay.accounts import freshness
 from tincay.assessments import access, selectors, workflow
 from tincay.assessments.choices import DocumentKind, State
 from tincay.assessments.forms import TRACK_FORMS, AssignmentForm, TransitionForm
@@ -25,13 +26,19 @@ from tincay.assessments.services import assignments, transitions
 from tincay.assessments.services import results as result_services
 from tincay.assessments.services.errors import ConflictError
 from tincay.assessments.views import controls, saving
+from tincay.audit.scopes import unit_scope
 from tincay.common.errors import InvalidInput, add_to_form
 
 
-def assessment_or_404(request: HttpRequest, pk: int) -> tuple[Assessment, workflow.Actor]:
+def visible_or_404(request: HttpRequest, pk: int) -> Assessment:
     assessment = access.get_assessment_for_user(request.user, pk)
     if assessment is None:
         raise Http404(_("This assessment does not exist or is not visible to you."))
+    return assessment
+
+
+def assessment_or_404(request: HttpRequest, pk: int) -> tuple[Assessment, workflow.Actor]:
+    assessment = visible_or_404(request, pk)
     return assessment, access.actor_for(request.user, assessment)
 
 
@@ -39,9 +46,19 @@ def editable_track(actor: workflow.Actor, state: str) -> str | None:
     return next((t for t in workflow.TRACKS if workflow.can_edit(actor, state, t)), None)
 
 
+def _shown(assessment: Assessment) -> list[str]:
+    """What the assessment's pages show: its unit's data (``tincay.audit.scopes``)."""
+    return [unit_scope(assessment.unit_id)]
+
+
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment, actor = assessment_or_404(request, pk)
+    assessment = visible_or_404(request, pk)  # the person's roles are worked out only if the page is drawn
+    return freshness.revalidated(request, _shown(assessment), lambda: _detail(request, assessment))
+
+
+def _detail(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    actor = access.actor_for(request.user, assessment)
     overview = selectors.assessment_overview(assessment)  # the results read once, passed on to the blockers
     actions = [
         (t, transitions.blockers(actor, assessment, t.action, reason="-", results=overview.rows))
@@ -75,8 +92,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment, actor = assessment_or_404(request, pk)
-    return indicator_response(request, assessment, actor, code)
+    assessment = visible_or_404(request, pk)
+    draw = lambda: indicator_response(request, assessment, access.actor_for(request.user, assessment), code)  # noqa: E731
+    return freshness.revalidated(request, _shown(assessment), draw)
 
 
 def indicator_response(
