@@ -1,4 +1,4 @@
-"""The product's URLs plus the ceiling view (``loadtest.settings``)."""
+"""The product's URLs plus the two yardstick views: the ceiling and the signed-in ceiling (``loadtest.settings``)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path

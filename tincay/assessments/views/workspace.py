@@ -92,9 +92,12 @@ def _detail(request: HttpRequest, assessment: Assessment) -> HttpResponse:
 
 @login_required
 def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = visible_or_404(request, pk)
-    draw = lambda: indicator_response(request, assessment, access.actor_for(request.user, assessment), code)  # noqa: E731
-    return freshness.revalidated(request, _shown(assessment), draw)
+    assessment = visible_or_404(request, pk)  # the person's roles are worked out only if the page is drawn
+    return freshness.revalidated(request, _shown(assessment), lambda: _indicator(request, assessment, code))
+
+
+def _indicator(request: HttpRequest, assessment: Assessment, code: str) -> HttpResponse:
+    return indicator_response(request, assessment, access.actor_for(request.user, assessment), code)
 
 
 def indicator_response(
