@@ -51,9 +51,9 @@ def load(args: argparse.Namespace) -> int:
         web = {"TINCAY_WEB_WORKERS": str(processes), "TINCAY_WEB_THREADS": str(threads)}
         report["web"] = f"{processes}x{threads}"
     with stack(users=max(args.deadline_users, args.users), fresh=args.fresh, web=web) as found:
-        # every gunicorn process's first pages are slow (imports, empty cache): not part of the figures; each person's
-        # browser gets their pages once, as on any day but the first
-        runs.locust(found, "Reader", users=args.users, seconds=30, label="warm-up")
+        warmed = runs.warm(found, args.users)  # each browser gets its pages once; gunicorn warms up
+        print(f"warm-up: {warmed['pages']} pages drawn, {warmed['held']} kept by the browsers", flush=True)
+        report["warm-up"] = warmed
         plans = [
             ("ceiling", "Ceiling", args.users, seconds // 2, 0.0, "minimal view"),
             ("signed-in", "SignedIn", args.users, seconds // 2, 0.0, "minimal signed-in view"),

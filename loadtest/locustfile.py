@@ -40,10 +40,11 @@ from itertools import count
 import gevent
 from locust import FastHttpUser, between, constant, events, task
 
+from loadtest.stack import cookie  # the project's root is on PYTHONPATH (loadtest.run)
+
 PLAN = json.loads(open(os.environ["TINCAY_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115 - read once
 PEOPLE = PLAN["people"]
 WAIT = float(os.environ.get("TINCAY_LOAD_WAIT", "0"))
-SESSION_COOKIE, CSRF_COOKIE = "__Host-tincay-session", "__Host-tincay-csrf"
 LEVELS = ("red", "yellow", "green")
 NARRATIVES = (
     "Đã ban hành quy chế, niêm yết công khai tại trụ sở và trên cổng thông tin.",
@@ -93,7 +94,7 @@ class _Person(FastHttpUser):
     def on_start(self) -> None:
         with _lock:
             self.person = PEOPLE[next(_numbers) % len(PEOPLE)]
-        self.cookie = f"{SESSION_COOKIE}={self.person['session']}; {CSRF_COOKIE}={self.person['csrf']}"
+        self.cookie = cookie(self.person)
         self.page_headers = {"Cookie": self.cookie}
         self.post_headers = {"Cookie": self.cookie, "X-CSRFToken": self.person["csrf"], "HX-Request": "true"}
         self.api_headers = {"Authorization": f"Token {self.person['token']}", "Accept": "application/json"}
@@ -121,11 +122,11 @@ class _Person(FastHttpUser):
                 response.failure(f"{response.status_code}: {(response.text or '')[:120]}")
 
     def read_assessment(self) -> None:
-        self.page(f"/assessments/{self.person['assessment']}/", "page: assessment")
+        self.page(self.person["pages"]["assessment"], "page: assessment")
 
     def read_indicator(self) -> None:
         result = random.choice(self.person["results"])  # noqa: S311 - load pattern, not security
-        self.page(f"/assessments/{self.person['assessment']}/indicators/{result['indicator']}/", "page: indicator")
+        self.page(self.person["pages"]["indicators"][result["indicator"]], "page: indicator")
 
     def save_criterion(self) -> None:
         """One autosave of one criterion, sent again until the server takes it (at most a minute)."""

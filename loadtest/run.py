@@ -10,11 +10,13 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loadtest.stack import ROOT, Stack
+from loadtest.stack import ROOT, Stack, cookie
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
@@ -78,6 +80,7 @@ def start_locust(
         "TINCAY_LOAD_WAIT": str(wait),
         "TINCAY_LOAD_LEDGER": str(stack.work / f"{label}_ledger.json"),
         "TINCAY_LOAD_HELD": str(stack.work / "held.json"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     log = open(stack.work / f"{label}_locust.log", "w")  # noqa: SIM115 - closed when the run ends
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, text=True)  # noqa: S603
@@ -99,6 +102,34 @@ def locust(stack: Stack, kind: str, *, label: str, **options: Any) -> dict[str, 
     """One locust run (``start_locust``), waited for. The failures locust saw are kept in
     ``<work>/<label>_failures.csv``."""
     return finish_locust(stack, start_locust(stack, kind, label=label, **options), label)
+
+
+def warm(stack: Stack, people: int, threads: int = 8) -> dict[str, int]:
+    """The browsers of the plan's first ``people`` persons get each of their pages once (``plan.json``'s ``pages``),
+    as on any day but the first, and keep them for the runs (``held.json``, read by the locustfile); every gunicorn
+    process draws its first pages meanwhile (empty caches), outside the figures. Returns how many pages were asked
+    for and how many came with an ETag."""
+    plan = json.loads((stack.work / "plan.json").read_text(encoding="utf-8"))
+    visits = [
+        (person, url)
+        for person in plan["people"][:people]
+        for url in [person["pages"]["assessment"], *person["pages"]["indicators"].values()]
+    ]
+
+    def visit(job: tuple[dict, str]) -> tuple[str, str, str | None]:
+        person, url = job
+        request = urllib.request.Request(stack.web + url, headers={"Cookie": cookie(person)})  # noqa: S310 - the stack's own URL
+        with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+            answer.read()
+            return person["username"], url, answer.headers.get("ETag")
+
+    held: dict[str, dict[str, str]] = {}
+    with ThreadPoolExecutor(threads) as pool:
+        for username, url, etag in pool.map(visit, visits):
+            if etag:
+                held.setdefault(username, {})[url] = etag
+    (stack.work / "held.json").write_text(json.dumps(held), encoding="utf-8")
+    return {"pages": len(visits), "held": sum(len(pages) for pages in held.values())}
 
 
 def _number(text: str) -> float:

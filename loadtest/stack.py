@@ -31,6 +31,14 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("TINCAY_LOAD_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = os.environ.get("TINCAY_LOAD_DATABASE", "tincay_load")
+SESSION_COOKIE, CSRF_COOKIE = "__Host-tincay-session", "__Host-tincay-csrf"  # production's names (HTTPS only)
+
+
+def cookie(person: dict) -> str:
+    """The ``Cookie`` header of a person of the plan (``manage.py seed_load``): signed in, with a CSRF cookie."""
+    return f"{SESSION_COOKIE}={person['session']}; {CSRF_COOKIE}={person['csrf']}"
+
+
 S3 = {"TINCAY_S3_ACCESS_KEY_ID": "testing", "TINCAY_S3_SECRET_ACCESS_KEY": "testing"}
 
 
@@ -297,6 +305,7 @@ def stack(
             found.manage("migrate", "--no-input", "-v0")
         found.manage("collectstatic", "--no-input", "-v0")
         found.manage("seed_load", "--users", str(users), "--output", str(work / "plan.json"), TINCAY_ENV="development")
+        _analyze()
         found.start_web()
         found.start_worker()
         yield found
@@ -305,6 +314,15 @@ def stack(
             found.stop(name)
         if found.cut is not None:
             found.cut.cut()
+
+
+def _analyze() -> None:
+    """The planner's statistics of the seeded data, as autovacuum keeps them in service: a PostgreSQL with
+    autovacuum off (a CI machine's, say) would otherwise plan every page over a table it believes empty."""
+    import psycopg
+
+    with psycopg.connect(_database_url(DATABASE), autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
 
 
 def drop_database() -> None:

@@ -4,6 +4,8 @@ cache stops asking Redis for a few seconds, so a dead server costs one connectio
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
@@ -63,3 +65,17 @@ def test_pages_are_served_and_sessions_kept_while_redis_is_down(client_for, user
             response = client.get(url)
             assert response.status_code == 200, url
         assert "lanhdao" in client.get("/accounts/profile/").content.decode()
+
+
+def test_the_redis_client_is_made_once_per_pool_and_shared_by_threads(redis_url):
+    cache = _cache(redis_url, unique("kept"))
+    cache.set("k", "v", 60)
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client() is client  # one server: reads and writes share the pool, and its client
+
+    def read(n: int) -> str:
+        return cache.get("k")
+
+    with ThreadPoolExecutor(8) as threads:
+        assert set(threads.map(read, range(200))) == {"v"}
+    assert cache._cache.get_client() is client

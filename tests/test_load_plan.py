@@ -49,6 +49,16 @@ def test_each_person_is_signed_in_and_saves_their_own_criteria():
     assert api.status_code == 200
 
 
+def test_each_persons_pages_are_theirs_and_cover_the_indicators_they_save():
+    person = load_plan(users=2)["people"][1]
+    pages = person["pages"]
+    assert set(pages["indicators"]) == {r["indicator"] for r in person["results"]}
+    client = _browser(person)
+    for url in [pages["assessment"], *pages["indicators"].values()]:
+        assert str(person["assessment"]) in url
+        assert client.get(url).status_code == 200, url
+
+
 def test_seeding_again_reuses_the_campaign_and_accounts_with_new_sessions():
     first = load_plan(users=2)
     again = load_plan(users=2)

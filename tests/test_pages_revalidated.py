@@ -6,16 +6,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from tests.assessment_fixtures import UNITS, make_campaign
 from tincay.accounts import freshness
-from tincay.accounts.services import notify
+from tincay.accounts.services import notify, user_update
 from tincay.assessments.models import Assessment
 from tincay.assessments.services import evidence, results
 from tincay.audit import services as audit
 from tincay.audit.models import ChangeMark
 from tincay.audit.scopes import ALL, unit_scope, user_scope
+from tincay.orgunits.models import Membership
+from tincay.orgunits.services import membership_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +146,66 @@ def test_someone_without_access_gets_404_even_with_the_etag(client_for, stranger
     outsider.force_login(stranger)
     assert _again(outsider, url, etag).status_code == 404
     assert _again(client_for(None), url, etag).status_code == 302  # to the log-in page
+
+
+def test_the_304_is_worked_out_before_the_person_or_the_assessment_is_looked_up(client_for, users, own):
+    client = client_for("daumoi")
+    for url in _pages(own):
+        etag = _held(client, url)
+        claim = f"{unit_scope(own.unit_id)}+{user_scope(users['daumoi'].pk)}"
+        assert etag.startswith(f'"{claim}.')  # the scope it shows and the person, before the digest
+        with CaptureQueriesContext(connection) as queries:
+            assert _again(client, url, etag).status_code == 304
+        read = " ".join(q["sql"] for q in queries.captured_queries)
+        assert Assessment._meta.db_table not in read
+        assert users["daumoi"]._meta.db_table not in read  # the person is not even loaded
+        assert len(queries) == 1  # the marks, the unread notices and the session, together
+
+
+def test_a_person_deactivated_or_with_a_new_password_is_sent_to_sign_in_not_given_the_304(client_for, users, own):
+    url = _pages(own)[0]
+    deactivated, renewed = client_for("daumoi"), client_for("lanhdao")
+    held = _held(deactivated, url), _held(renewed, url)
+    user_update(actor=users["quantri"], user=users["daumoi"], is_active=False)
+    user = users["lanhdao"]
+    user.set_password("Mật khẩu mới của lãnh đạo 2026")
+    user.save()  # as the password change page does: Django's password_changed hook follows
+    for client, etag in zip((deactivated, renewed), held, strict=True):
+        answer = _again(client, url, etag)
+        assert answer.status_code == 302 and "/login/" in answer["Location"]
+
+
+def test_a_person_whose_role_was_removed_gets_404_not_the_304(client_for, users, own):
+    client = client_for("daumoi")
+    url = _pages(own)[0]
+    etag = _held(client, url)
+    for membership in Membership.objects.filter(user=users["daumoi"]):
+        membership_revoke(actor=users["quantri"], membership=membership, reason="Chuyển công tác")
+    assert _again(client, url, etag).status_code == 404
+
+
+def test_an_etag_whose_claim_was_altered_is_never_answered_304(client_for, users, own, sibling):
+    client = client_for("daumoi")
+    url = _pages(own)[0]
+    etag = _held(client, url)
+    claim, _dot, digest = etag.strip('"').rpartition(".")
+    unit, person, other = unit_scope(own.unit_id), user_scope(users["daumoi"].pk), user_scope(users["lanhdao"].pk)
+    assert claim == f"{unit}+{person}"
+    for forged in (
+        f"{unit_scope(sibling.unit_id)}+{person}",  # another unit's marks, this page's digest
+        f"{unit}+{other}",  # another person
+        f"{unit}+{person}+{other}",
+        unit,  # nobody
+        person,
+        "",
+        "+".join([unit] * 3 + [person]),  # more scopes than a page names
+        f"all+{person}",
+        f"{unit},{person}",
+    ):
+        assert _again(client, url, f'"{forged}.{digest}"').status_code == 200, forged
+    changed = f'"{claim}.{digest[:-1]}{"1" if digest.endswith("0") else "0"}"'  # one digit of the digest
+    assert _again(client, url, changed).status_code == 200
+    assert _again(client, url, etag).status_code == 304
 
 
 def test_the_first_page_of_a_session_has_no_etag_it_could_never_match(client_for, own):

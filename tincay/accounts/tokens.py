@@ -30,6 +30,7 @@ from tincay.accounts.choices import TokenRevokedReason
 from tincay.accounts.models import ApiToken
 from tincay.accounts.roles import is_system
 from tincay.audit import services as audit
+from tincay.audit.scopes import user_scope
 from tincay.common.errors import InvalidInput, Refused
 
 KEY_PREFIX = "tc_"
@@ -167,7 +168,8 @@ def api_tokens_revoke_for_password_change(*, user: Any) -> int:
 
 
 class RevokeApiTokensOnPasswordChange:
-    """Listed in ``AUTH_PASSWORD_VALIDATORS`` for Django's ``password_changed`` hook; it rejects no password.
+    """Listed in ``AUTH_PASSWORD_VALIDATORS`` for Django's ``password_changed`` hook; it rejects no password. It also
+    moves the person's change mark (``tincay.accounts.freshness``).
 
     Django calls the hook when a user is saved after ``set_password`` — the change and reset pages, the people
     pages, services and commands alike — and not when it only re-hashes the same password."""
@@ -178,6 +180,8 @@ class RevokeApiTokensOnPasswordChange:
     def password_changed(self, password: str, user: Any = None) -> None:
         if user is not None and user.pk is not None:
             api_tokens_revoke_for_password_change(user=user)
+            # the pages their browsers hold are checked in full again: a session of the old password is signed out
+            audit.changed([user_scope(user.pk)])
 
     def get_help_text(self) -> str:
         return _("Changing your password revokes your API tokens.")

@@ -15,11 +15,28 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("tincay.cache")
 
 RETRY_AFTER = 5.0  # seconds without asking Redis after a failure
+
+
+class KeptClient(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per connection pool. Django makes a new one for every call,
+    and redis-py builds its table of some 170 reply callbacks each time: about a third of a session read. A
+    ``redis.Redis`` is safe to share between threads (its pool hands each command a connection)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
 
 
 class ResilientRedisCache(RedisCache):
@@ -27,6 +44,7 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = KeptClient
         self._down_until = 0.0
 
     @property

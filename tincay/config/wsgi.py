@@ -1,9 +1,10 @@
 """The WSGI application (gunicorn: ``tincay.config.wsgi``).
 
-The URLconf, and with it every view module, is imported here, while the worker boots, instead of during the first
-request it serves: a fresh worker (a deploy, a restart, gunicorn replacing a worker) answers its first page at full
-speed instead of making one person wait for a thousand imports (seconds). The fingerprint of the deployed code that
-the pages' ETags carry (``tincay.accounts.freshness``) is worked out here too (about 40 ms)."""
+The URLconf, and with it every view module, is imported here, when gunicorn's master loads the application
+(``preload_app``, ``tincay/config/gunicorn.py``), instead of during the first request a worker serves: every worker
+is a fork that answers its first page at full speed instead of making one person wait for a thousand imports
+(seconds). The fingerprint of the deployed code that the pages' ETags carry (``tincay.accounts.freshness``) is
+worked out here too, once."""
 
 import os
 

@@ -8,7 +8,7 @@ accounts, and a load run measures the work after sign-in). The accounts have no 
 
 ``load_plan`` returns what each simulated person needs: the session and CSRF cookies, an API token, their unit, their
 assessment and a few criteria of their own to save (each criterion has one writer, so a refused save is an error,
-never someone else's conflict).
+never someone else's conflict), and the pages they read: the assessment's and those of their criteria's indicators.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.middleware.csrf import _get_new_csrf_string
+from django.urls import reverse
 
 from tincay.accounts import services as account_services
 from tincay.accounts.choices import Role
@@ -116,6 +117,13 @@ def load_plan(*, users: int, admin_username: str = "quantri") -> dict[str, Any]:
                     }
                     for r in chosen
                 ],
+                "pages": {
+                    "assessment": reverse("assessments:detail", args=[assessment.pk]),
+                    "indicators": {
+                        code: reverse("assessments:indicator", args=[assessment.pk, code])
+                        for code in dict.fromkeys(r.criterion.indicator.code for r in chosen)
+                    },
+                },
             }
         )
     return {"campaign": campaign.code, "people": people}

@@ -51,9 +51,10 @@ def _shown(assessment: Assessment) -> list[str]:
     return [unit_scope(assessment.unit_id)]
 
 
+@freshness.kept
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = visible_or_404(request, pk)  # the person's roles are worked out only if the page is drawn
+    assessment = visible_or_404(request, pk)  # a page the browser holds was answered by freshness.kept
     return freshness.revalidated(request, _shown(assessment), lambda: _detail(request, assessment))
 
 
@@ -90,9 +91,10 @@ def _detail(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     )
 
 
+@freshness.kept
 @login_required
 def indicator_page(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = visible_or_404(request, pk)  # the person's roles are worked out only if the page is drawn
+    assessment = visible_or_404(request, pk)  # a page the browser holds was answered by freshness.kept
     return freshness.revalidated(request, _shown(assessment), lambda: _indicator(request, assessment, code))
 
 
