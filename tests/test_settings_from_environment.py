@@ -25,7 +25,7 @@ def test_env_int_rejects_non_numbers(monkeypatch):
 
 def test_database_url_postgres_and_sqlite():
     pg = parse_database_url("postgresql://u:p%40ss@db.local:5433/tincay?sslmode=require")
-    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert pg["ENGINE"] == "tincay.common.postgresql"
     assert (pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
         "tincay",
         "u",
@@ -33,7 +33,9 @@ def test_database_url_postgres_and_sqlite():
         "db.local",
         "5433",
     )
-    assert pg["OPTIONS"] == {"sslmode": "require"}
+    assert pg["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
+    off = parse_database_url("postgresql://db.local/tincay?server_side_binding=false")["OPTIONS"]
+    assert off == {"server_side_binding": False}
     assert parse_database_url("sqlite:///var/x.sqlite3")["NAME"] == "var/x.sqlite3"
     with pytest.raises(ImproperlyConfiguredEnv):
         parse_database_url("mysql://localhost/x")

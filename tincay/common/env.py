@@ -51,10 +51,11 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+POSTGRESQL = "tincay.common.postgresql"  # Django's backend, its health check without a round trip
 _ENGINES = {
-    "postgres": "django.db.backends.postgresql",
-    "postgresql": "django.db.backends.postgresql",
-    "pgsql": "django.db.backends.postgresql",
+    "postgres": POSTGRESQL,
+    "postgresql": POSTGRESQL,
+    "pgsql": POSTGRESQL,
     "sqlite": "django.db.backends.sqlite3",
 }
 
@@ -85,6 +86,10 @@ def parse_database_url(url: str) -> dict:
     if not name:
         raise ImproperlyConfiguredEnv("DATABASE_URL must name a database, e.g. postgresql://127.0.0.1/tincay")
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    # Parameters sent apart from the query text, so psycopg prepares a query the connection runs again and again
+    # (the server parses and plans it once, and psycopg does not quote values into the text in Python).
+    # ``?server_side_binding=false`` turns it off (e.g. behind PgBouncer in transaction mode).
+    bound_on_server = options.pop("server_side_binding", "true").lower() not in ("false", "0", "off")
     config = {
         "ENGINE": engine,
         "NAME": name,
@@ -94,7 +99,6 @@ def parse_database_url(url: str) -> dict:
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {**options, "server_side_binding": bound_on_server},
     }
-    if options:
-        config["OPTIONS"] = options
     return config

