@@ -144,13 +144,16 @@ def grantable_roles(user: Any) -> list[str]:
 
 
 def memberships_manageable_by(user: Any) -> QuerySet[Membership]:
+    """The memberships in the units ``user`` manages (``can_manage_unit``); every one for an administrator."""
     memberships = Membership.objects.select_related("user", "unit", "department")
     scopes = _manager_scopes(user)
     if any(scope.path is None for scope in scopes):
         return memberships
     q = Q(pk__in=[])
-    for scope in scopes:
-        q |= Q(unit__path=scope.path) | Q(unit__path__startswith=scope.path)
+    for scope in scopes:  # what Scope.covers reaches: the unit, and the units below it only over a subtree
+        q |= Q(unit__path=scope.path)
+        if scope.subtree:
+            q |= Q(unit__path__startswith=scope.path)
     return memberships.filter(q)
 
 
