@@ -113,3 +113,16 @@ def test_gunicorn_refuses_a_second_worker_when_production_promised_one_process(t
     assert result.returncode != 0
     assert "TINCAY_SINGLE_PROCESS=1 promises one process" in result.stderr
     assert "gunicorn was asked for 2 workers" in result.stderr
+
+
+def test_gunicorn_freezes_the_loaded_application_before_forking_its_workers():
+    import gc
+
+    from tincay.config import gunicorn
+
+    before = gc.get_freeze_count()
+    try:
+        gunicorn.when_ready(None)
+        assert gc.get_freeze_count() > before  # the master's objects are out of every worker's collections
+    finally:
+        gc.unfreeze()

@@ -21,12 +21,14 @@ _REACH_CACHE = "_tincay_reach_cache"
 MANAGER_ROLES = {Role.ADMIN, Role.COORDINATOR}
 
 
-def _scope_filter(scopes: list[Scope]) -> Q:
+def _scope_filter(scopes: list[Scope], to_unit: str = "") -> Q:
+    """What ``Scope.covers`` reaches, as a filter: the unit, and the units below it only over a subtree.
+    ``to_unit``: the lookup from the filtered model to its unit (``"unit__"`` for memberships)."""
     q = Q(pk__in=[])
     for scope in scopes:
-        q |= Q(path=scope.path)
+        q |= Q(**{f"{to_unit}path": scope.path})
         if scope.subtree:
-            q |= Q(path__startswith=scope.path)
+            q |= Q(**{f"{to_unit}path__startswith": scope.path})
     return q
 
 
@@ -149,12 +151,7 @@ def memberships_manageable_by(user: Any) -> QuerySet[Membership]:
     scopes = _manager_scopes(user)
     if any(scope.path is None for scope in scopes):
         return memberships
-    q = Q(pk__in=[])
-    for scope in scopes:  # what Scope.covers reaches: the unit, and the units below it only over a subtree
-        q |= Q(unit__path=scope.path)
-        if scope.subtree:
-            q |= Q(unit__path__startswith=scope.path)
-    return memberships.filter(q)
+    return memberships.filter(_scope_filter(scopes, "unit__"))
 
 
 def users_manageable_by(user: Any, user_model: Any) -> QuerySet:
